@@ -1,0 +1,54 @@
+/**
+ * The seam between tensor ops and the autograd engine of `@flint/autograd` (as `torch.Tensor` and
+ * `torch.autograd`). Ops call `record` after computing their output; the engine, once registered,
+ * attaches a graph node when grad mode is on and an input requires grad. The backward formulas
+ * live in `@flint/autograd`, keyed by the op names used here.
+ */
+import { isGradEnabled } from './grad-mode.js';
+import type { Tensor } from './tensor.js';
+
+/** A node of the backward graph (`torch.autograd.graph.Node`), as a tensor's `gradFn` shows it. */
+export interface GradNode {
+  /** PyTorch's name, e.g. `'AddBackward0'`. */
+  readonly name: string;
+  /** The nodes this one sends gradients to, in input order (`next_functions`). */
+  readonly nextFunctions: readonly (GradNode | null)[];
+}
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+/** What `@flint/autograd` provides. */
+export interface AutogradEngine {
+  record(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: Readonly<Record<string, unknown>>): void;
+  backward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions): void;
+  retainGrad(t: Tensor): void;
+}
+
+let engine: AutogradEngine | null = null;
+
+/** Called once by `@flint/autograd` when it is imported. */
+export function registerAutogradEngine(e: AutogradEngine): void {
+  engine = e;
+}
+
+export function autogradEngine(): AutogradEngine {
+  if (!engine) {
+    throw new Error("backward: no autograd engine is loaded; import '@flint/autograd' (or '@flint/nn', which imports it)");
+  }
+  return engine;
+}
+
+/** Records `op` for autograd if needed and returns `out`. */
+export function record<T extends Tensor>(op: string, out: T, inputs: readonly Tensor[], attrs: Readonly<Record<string, unknown>> = {}): T {
+  if (engine !== null && isGradEnabled() && inputs.some((t) => t.requiresGrad)) engine.record(op, inputs, [out], attrs);
+  return out;
+}
+
+/** `record` for ops with several outputs (`split`, `chunk`, `max(dim)` values). */
+export function recordMany<T extends Tensor>(op: string, outs: T[], inputs: readonly Tensor[], attrs: Readonly<Record<string, unknown>> = {}): T[] {
+  if (engine !== null && isGradEnabled() && inputs.some((t) => t.requiresGrad)) engine.record(op, inputs, outs, attrs);
+  return outs;
+}

@@ -1,0 +1,94 @@
+/**
+ * @flint/tensor: PyTorch's tensor for TypeScript, on the tfjs WASM-SIMD backend.
+ * Importing it starts the backend (top-level await), so ops work right away.
+ */
+export { ready, setBackend, getBackend, memory, type BackendName } from './backend.js';
+export { Tensor, type Dims, type NestedArray, type GradHook, type ValuesIndices } from './tensor.js';
+export { type DType, promoteTypes } from './dtype.js';
+export {
+  tensor,
+  full,
+  zeros,
+  ones,
+  empty,
+  zerosLike,
+  onesLike,
+  fullLike,
+  emptyLike,
+  arange,
+  linspace,
+  eye,
+  rand,
+  randn,
+  randint,
+  randperm,
+  randLike,
+  randnLike,
+  type CreateOptions,
+  type RandomOptions,
+  type TensorData,
+} from './creation.js';
+export { Generator, manualSeed, defaultGenerator } from './random.js';
+export { scope, keep, tick } from './lifetime.js';
+export { isGradEnabled, setGradEnabled, withGradMode } from './grad-mode.js';
+export { registerAutogradEngine, record, recordMany, type AutogradEngine, type GradNode, type BackwardOptions } from './graph-hooks.js';
+export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  neg,
+  abs,
+  exp,
+  log,
+  log1p,
+  expm1,
+  sqrt,
+  rsqrt,
+  square,
+  reciprocal,
+  sin,
+  cos,
+  sign,
+  floor,
+  ceil,
+  round,
+  maximum,
+  minimum,
+  remainder,
+  floorDivide,
+} from './ops/pointwise.js';
+export { matmul, mm, bmm } from './ops/linalg.js';
+export { relu, sigmoid, tanh, softmax, logSoftmax, gelu, leakyRelu, elu, silu, softplus } from './ops/activation.js';
+export { sum, mean, prod, amax, amin, argmax, argmin, variance as var, std, logsumexp, all, any, maxDim, minDim, type VarOptions } from './ops/reduce.js';
+export { eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where, clamp } from './ops/compare.js';
+export { reshape, flatten, unflatten, squeeze, unsqueeze, transpose, permute, expand, repeat, flip, t } from './ops/shape.js';
+export { cat, stack, split, chunk, unbind } from './ops/join.js';
+export { index, narrow, select, gather, indexSelect, maskedFill, scatterAdd, indexAdd, type IndexItem } from './ops/indexing.js';
+export { broadcastShapes, shapeStr } from './ops/util.js';
+export { loadSafetensors, saveSafetensors, safetensorsMetadata } from './safetensors.js';
+export { SafetensorsError } from './safetensors-codec.js';
+export { formatTensor, type FormatOptions } from './format.js';
+
+import type { Tensor as T } from './tensor.js';
+import { amax as amax_, amin as amin_, maxDim as maxDim_, minDim as minDim_ } from './ops/reduce.js';
+import { maximum as maximum_, minimum as minimum_ } from './ops/pointwise.js';
+import type { ValuesIndices as VI } from './tensor.js';
+
+/** `torch.max(x)`, `torch.max(x, dim, keepdim)` → `{ values, indices }`, `torch.max(x, other)`. */
+export function max(x: T): T;
+export function max(x: T, dim: number, keepdim?: boolean): VI;
+export function max(x: T, other: T): T;
+export function max(x: T, dim?: number | T, keepdim = false): T | VI {
+  if (dim === undefined) return amax_(x);
+  return typeof dim === 'number' ? maxDim_(x, dim, keepdim) : maximum_(x, dim);
+}
+/** `torch.min`, as `max`. */
+export function min(x: T): T;
+export function min(x: T, dim: number, keepdim?: boolean): VI;
+export function min(x: T, other: T): T;
+export function min(x: T, dim?: number | T, keepdim = false): T | VI {
+  if (dim === undefined) return amin_(x);
+  return typeof dim === 'number' ? minDim_(x, dim, keepdim) : minimum_(x, dim);
+}

@@ -1,0 +1,116 @@
+/**
+ * Elementwise ops with broadcasting (`torch.add`, `torch.exp`, …). Each computes its result with
+ * one tfjs kernel and records itself for autograd under the op name used in `@flint/autograd`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { DType } from '../dtype.js';
+import { record } from '../graph-hooks.js';
+import { Tensor } from '../tensor.js';
+import { broadcastShapes, castData, operands, type TensorOrScalar } from './util.js';
+
+type Kernel2 = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/** Shared body of the binary ops: promote, broadcast-check, run the kernel, record. */
+export function binary(
+  op: string,
+  a: TensorOrScalar,
+  b: TensorOrScalar,
+  kernel: Kernel2,
+  opts: {
+    dtype?: (a: DType, b: DType) => DType;
+    differentiable?: boolean;
+    outDtype?: DType;
+    /** Records the op itself (for ops with extra inputs, like `where`'s condition). */
+    record?: (out: Tensor, inputs: [Tensor, Tensor]) => void;
+  } = {},
+): Tensor {
+  const { x, y, dtype } = operands(op, a, b, opts.dtype);
+  broadcastShapes(op, x.shape, y.shape);
+  const cx = castData(x, dtype);
+  const cy = castData(y, dtype);
+  let data = kernel(cx.data, cy.data);
+  if (cx.owned) cx.data.dispose();
+  if (cy.owned) cy.data.dispose();
+  if (opts.outDtype && data.dtype !== opts.outDtype) {
+    const cast = tf.cast(data, opts.outDtype);
+    data.dispose();
+    data = cast;
+  }
+  const out = new Tensor(data);
+  if (opts.record) opts.record(out, [x, y]);
+  else if (opts.differentiable !== false) record(op, out, [x, y]);
+  // Scalars wrapped for this op are freed now unless the graph holds them.
+  if (!out.requiresGrad) {
+    if (x !== a) x.dispose();
+    if (y !== b) y.dispose();
+  }
+  return out;
+}
+
+/** Shared body of the unary float ops: ints and bools are computed in float32, as PyTorch does. */
+export function unary(op: string, x: Tensor, kernel: (a: tf.Tensor) => tf.Tensor, keepDtype = false): Tensor {
+  const c = keepDtype ? { data: x._data, owned: false } : castData(x, 'float32');
+  const out = new Tensor(kernel(c.data));
+  if (c.owned) c.data.dispose();
+  return record(op, out, [x]);
+}
+
+const floatOnly = (): DType => 'float32';
+
+/** `torch.add(a, b, alpha=1)`: a + alpha * b. */
+export function add(a: TensorOrScalar, b: TensorOrScalar, options: { alpha?: number } = {}): Tensor {
+  if (options.alpha !== undefined && options.alpha !== 1) return add(a, mul(b, options.alpha));
+  return binary('add', a, b, tf.add);
+}
+/** `torch.sub(a, b, alpha=1)`: a - alpha * b. */
+export function sub(a: TensorOrScalar, b: TensorOrScalar, options: { alpha?: number } = {}): Tensor {
+  if (options.alpha !== undefined && options.alpha !== 1) return sub(a, mul(b, options.alpha));
+  return binary('sub', a, b, tf.sub);
+}
+/** `torch.mul` */
+export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binary('mul', a, b, tf.mul);
+}
+/** `torch.div`: true division, always floating point (`rounding_mode=None`). */
+export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binary('div', a, b, tf.div, { dtype: floatOnly });
+}
+/** `torch.pow(a, b)` */
+export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binary('pow', a, b, tf.pow);
+}
+/** `torch.maximum` (elementwise; gradient split evenly at ties, as PyTorch). */
+export function maximum(a: Tensor, b: TensorOrScalar): Tensor {
+  return binary('maximum', a, b, tf.maximum);
+}
+/** `torch.minimum` */
+export function minimum(a: Tensor, b: TensorOrScalar): Tensor {
+  return binary('minimum', a, b, tf.minimum);
+}
+/** `torch.remainder` (Python's modulo: sign of the divisor). Not differentiable here. */
+export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binary('remainder', a, b, tf.mod, { differentiable: false });
+}
+/** `torch.floor_divide` (rounds toward negative infinity, as PyTorch ≥ 1.13). */
+export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binary('floorDivide', a, b, tf.floorDiv, { differentiable: false });
+}
+
+export const neg = (x: Tensor): Tensor => unary('neg', x, tf.neg, x.dtype !== 'bool');
+export const abs = (x: Tensor): Tensor => unary('abs', x, tf.abs, x.dtype !== 'bool');
+export const exp = (x: Tensor): Tensor => unary('exp', x, tf.exp);
+export const log = (x: Tensor): Tensor => unary('log', x, tf.log);
+export const log1p = (x: Tensor): Tensor => unary('log1p', x, tf.log1p);
+export const expm1 = (x: Tensor): Tensor => unary('expm1', x, tf.expm1);
+export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, tf.sqrt);
+export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x, tf.rsqrt);
+export const square = (x: Tensor): Tensor => unary('square', x, tf.square, x.dtype !== 'bool');
+export const reciprocal = (x: Tensor): Tensor => unary('reciprocal', x, tf.reciprocal);
+export const sin = (x: Tensor): Tensor => unary('sin', x, tf.sin);
+export const cos = (x: Tensor): Tensor => unary('cos', x, tf.cos);
+/** `torch.sign`: zero gradient everywhere. */
+export const sign = (x: Tensor): Tensor => unary('sign', x, tf.sign, true);
+export const floor = (x: Tensor): Tensor => unary('floor', x, tf.floor, true);
+export const ceil = (x: Tensor): Tensor => unary('ceil', x, tf.ceil, true);
+/** `torch.round`: half to even, as PyTorch. */
+export const round = (x: Tensor): Tensor => unary('round', x, tf.round, true);

@@ -1,0 +1,129 @@
+/** Reductions with `dim` / `keepdim` (`torch.sum`, `torch.max`, `torch.var`, …). */
+import * as tf from '@tensorflow/tfjs-core';
+import { record } from '../graph-hooks.js';
+import { Tensor, type ValuesIndices } from '../tensor.js';
+import { castData, normDim, normDims } from './util.js';
+import { reshape } from './shape.js';
+
+type Dims = number | readonly number[] | null | undefined;
+
+/** The shape with reduced dims removed, or kept as 1. */
+function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+  return keepdim ? shape.map((d, i) => (dims.includes(i) ? 1 : d)) : shape.filter((_, i) => !dims.includes(i));
+}
+
+/** `torch.sum`: bools and ints sum to int32 (PyTorch: int64). */
+export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const dims = normDims(dim, x.ndim, 'sum');
+  const c = castData(x, x.dtype === 'bool' ? 'int32' : x.dtype);
+  const out = new Tensor(tf.sum(c.data, dims, keepdim));
+  if (c.owned) c.data.dispose();
+  return record('sum', out, [x], { dims, keepdim });
+}
+
+/** `torch.mean` (float result). */
+export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const dims = normDims(dim, x.ndim, 'mean');
+  const c = castData(x, 'float32');
+  const out = new Tensor(tf.mean(c.data, dims, keepdim));
+  if (c.owned) c.data.dispose();
+  return record('mean', out, [x], { dims, keepdim });
+}
+
+export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
+  const dims = normDims(dim, x.ndim, 'prod');
+  return record('prod', new Tensor(tf.prod(x._data, dims, keepdim)), [x], { dims, keepdim });
+}
+
+function extreme(op: 'amax' | 'amin', x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  if (x.numel() === 0) throw new RangeError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+  const dims = normDims(dim, x.ndim, op);
+  const kernel = op === 'amax' ? tf.max : tf.min;
+  // amax/amin split the gradient evenly between ties, as PyTorch's max() and amax() do.
+  return record(op, new Tensor(kernel(x._data, dims, keepdim)), [x], { dims, keepdim });
+}
+export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extreme('amax', x, dim, keepdim);
+export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extreme('amin', x, dim, keepdim);
+
+function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+  if (dim === undefined || dim === null) return argExtreme(op, reshape(x, [-1]), 0, false);
+  const d = normDim(dim, x.ndim, op);
+  if (x.ndim === 0) return new Tensor(tf.scalar(0, 'int32'));
+  if (x.shape[d] === 0) throw new RangeError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
+  const kernel = op === 'argmax' ? tf.argMax : tf.argMin;
+  const c = castData(x, x.dtype === 'bool' ? 'int32' : x.dtype);
+  let data = kernel(c.data, d);
+  if (c.owned) c.data.dispose();
+  if (keepdim) {
+    const r = tf.expandDims(data, d);
+    data.dispose();
+    data = r;
+  }
+  return new Tensor(data);
+}
+/** `torch.argmax` (first index of the maximum; flattened when `dim` is omitted), int32. */
+export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmax', x, dim, keepdim);
+export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmin', x, dim, keepdim);
+
+/** `max(dim)`: values and int32 indices; the gradient flows to the index returned. */
+export function maxDim(x: Tensor, dim: number, keepdim = false): ValuesIndices {
+  return valuesIndices('maxDim', x, dim, keepdim);
+}
+export function minDim(x: Tensor, dim: number, keepdim = false): ValuesIndices {
+  return valuesIndices('minDim', x, dim, keepdim);
+}
+function valuesIndices(op: 'maxDim' | 'minDim', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
+  const d = normDim(dim, x.ndim, op === 'maxDim' ? 'max' : 'min');
+  const indices = argExtreme(op === 'maxDim' ? 'argmax' : 'argmin', x, d, true);
+  const values = new Tensor(gatherAlong(x._data, indices._data, d));
+  record(op, values, [x], { dim: d, keepdim: true, indices });
+  if (keepdim) return { values, indices };
+  return { values: reshape(values, values.shape.filter((_, i) => i !== d)), indices: reshape(indices, indices.shape.filter((_, i) => i !== d)) };
+}
+
+/** Picks `x[..., idx, ...]` along `dim` with `idx` of keepdim shape (a one-hot mask and a sum). */
+function gatherAlong(x: tf.Tensor, idx: tf.Tensor, dim: number): tf.Tensor {
+  return tf.tidy(() => {
+    const positions = tf.reshape(tf.range(0, x.shape[dim]!, 1, 'int32'), x.shape.map((s, i) => (i === dim ? s : 1)));
+    const mask = tf.equal(positions, idx);
+    return tf.sum(tf.where(mask, x, tf.zerosLike(x)), dim, true);
+  });
+}
+
+export interface VarOptions {
+  /** Bessel's correction: the divisor is N - correction (default 1, PyTorch's `unbiased=True`). */
+  correction?: number;
+  /** Same as `correction: unbiased ? 1 : 0`. */
+  unbiased?: boolean;
+  keepdim?: boolean;
+}
+
+/** `torch.var`: mean of squared deviations over N - correction. */
+export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+  const dims = normDims(dim, x.ndim, 'var');
+  const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
+  const n = dims.reduce((p, d) => p * x.shape[d]!, 1);
+  const centered = x.sub(x.mean(dims, true));
+  return centered.mul(centered).sum(dims, options.keepdim ?? false).div(Math.max(n - correction, 0));
+}
+
+export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+  return variance(x, dim, options).sqrt();
+}
+
+/** `torch.logsumexp`, stable: m + log(sum(exp(x - m))). */
+export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+  const dims = normDims(dim, x.ndim, 'logsumexp');
+  const m = amax(x, dims, true).detach();
+  // An all -inf (or +inf) slice would give inf - inf = nan: shift by 0 there instead.
+  const finite = m.maskedFill(m.abs().eq(Infinity), 0);
+  const out = x.sub(finite).exp().sum(dims, true).log().add(finite);
+  return keepdim ? out : reshape(out, reducedShape(x.shape, dims, false));
+}
+
+export function all(x: Tensor): Tensor {
+  return new Tensor(tf.all(tf.cast(x._data, 'bool')));
+}
+export function any(x: Tensor): Tensor {
+  return new Tensor(tf.any(tf.cast(x._data, 'bool')));
+}

@@ -1,0 +1,126 @@
+/** Shape ops (`reshape`, `permute`, `expand`, …). tfjs reshapes share storage; permutes copy. */
+import * as tf from '@tensorflow/tfjs-core';
+import { record } from '../graph-hooks.js';
+import { Tensor } from '../tensor.js';
+import { normDim, normDims, numelOf, sameShape, shapeStr, type Shape } from './util.js';
+
+/** Accepts both `reshape(2, 3)` and `reshape([2, 3])`. */
+export function shapeArg(args: number[] | [readonly number[]]): number[] {
+  return Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+}
+
+export function dimIndex(dim: number, ndim: number, op: string): number {
+  return normDim(dim, ndim, op);
+}
+
+export function sameShapeAs(a: Tensor, b: Tensor): boolean {
+  return sameShape(a.shape, b.shape);
+}
+
+/** Resolves one `-1` in a requested shape, with PyTorch's `shape '[…]' is invalid` error. */
+export function inferShape(shape: readonly number[], numel: number, op: string): number[] {
+  const out = [...shape];
+  const free = out.indexOf(-1);
+  if (out.some((d, i) => !Number.isInteger(d) || d < -1 || (d === -1 && i !== free))) {
+    throw new RangeError(`${op}: invalid shape ${shapeStr(shape)}`);
+  }
+  const known = out.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  if (free >= 0) {
+    if (known === 0 || numel % known !== 0) throw new RangeError(`${op}: shape '${shapeStr(shape)}' is invalid for input of size ${numel}`);
+    out[free] = numel / known;
+  }
+  if (numelOf(out) !== numel) throw new RangeError(`${op}: shape '${shapeStr(shape)}' is invalid for input of size ${numel}`);
+  return out;
+}
+
+/** `reshape` / `view`: same data, new shape (one dim may be -1). */
+export function reshape(x: Tensor, shape: Shape, op = 'reshape'): Tensor {
+  const target = inferShape(shape, x.numel(), op);
+  if (sameShape(target, x.shape)) return x;
+  return record('reshape', new Tensor(tf.reshape(x._data, target)), [x], { shape: target });
+}
+
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normDim(startDim, x.ndim, 'flatten');
+  const e = normDim(endDim, x.ndim, 'flatten');
+  if (s > e) throw new RangeError('flatten() has invalid args: start_dim cannot come after end_dim');
+  const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}
+
+export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  const d = normDim(dim, x.ndim, 'unflatten');
+  const inner = inferShape(sizes, x.shape[d]!, 'unflatten');
+  return reshape(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
+}
+
+/** Removes size-1 dims (all, or the given ones; a given dim of size > 1 is left alone). */
+export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  const dims = dim === undefined ? x.shape.map((_, i) => i) : normDims(dim, x.ndim, 'squeeze');
+  return reshape(x, x.shape.filter((d, i) => !(d === 1 && dims.includes(i))));
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normDim(dim, x.ndim + 1, 'unsqueeze');
+  return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
+}
+
+/** `permute(dims)`: reorders dims; materialised by tfjs's Transpose kernel. */
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  if (dims.length !== x.ndim) {
+    throw new RangeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`);
+  }
+  const perm = normDims(dims, x.ndim, 'permute').length === dims.length ? dims.map((d) => normDim(d, x.ndim, 'permute')) : [];
+  if (perm.every((d, i) => d === i)) return x;
+  return record('permute', new Tensor(tf.transpose(x._data, perm)), [x], { dims: perm });
+}
+
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (x.ndim === 0) return x;
+  const a = normDim(dim0, x.ndim, 'transpose');
+  const b = normDim(dim1, x.ndim, 'transpose');
+  const perm = [...Array(x.ndim).keys()];
+  [perm[a], perm[b]] = [perm[b]!, perm[a]!];
+  return permute(x, perm);
+}
+
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) throw new RangeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
+  return x.ndim < 2 ? x : transpose(x, 0, 1);
+}
+
+/** `expand(shape)`: broadcasts size-1 dims (-1 keeps a dim); materialised by tfjs. */
+export function expand(x: Tensor, shape: Shape): Tensor {
+  if (shape.length < x.ndim) {
+    throw new RangeError(`expand: the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
+  }
+  const lead = shape.length - x.ndim;
+  const target = shape.map((s, i) => {
+    const cur = i < lead ? 1 : x.shape[i - lead]!;
+    if (s === -1) {
+      if (i < lead) throw new RangeError(`expand: -1 is not allowed in a leading, non-existing dimension ${i}`);
+      return cur;
+    }
+    if (cur !== 1 && cur !== s) {
+      throw new RangeError(`expand: the expanded size of the tensor (${s}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(shape)}.  Tensor sizes: ${shapeStr(x.shape)}`);
+    }
+    return s;
+  });
+  if (sameShape(target, x.shape)) return x;
+  return record('expand', new Tensor(tf.broadcastTo(x._data, target)), [x], { shape: target });
+}
+
+/** `repeat(reps)`: tiles the tensor (`torch.Tensor.repeat`). */
+export function repeat(x: Tensor, reps: readonly number[]): Tensor {
+  if (reps.length < x.ndim) {
+    throw new RangeError('repeat: Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
+  }
+  const src = reshape(x, [...Array(reps.length - x.ndim).fill(1), ...x.shape]);
+  return record('repeat', new Tensor(tf.tile(src._data, [...reps])), [src], { reps: [...reps] });
+}
+
+export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
+  const ds = normDims(dims, x.ndim, 'flip');
+  return record('flip', new Tensor(tf.reverse(x._data, ds)), [x], { dims: ds });
+}
