@@ -1,0 +1,20 @@
+/** Every backward formula, by recorded op name (`derivatives.yaml`). */
+import { activationFormulas } from './activation.js';
+import { indexingFormulas } from './indexing.js';
+import { linalgFormulas } from './linalg.js';
+import { pointwiseFormulas } from './pointwise.js';
+import { reduceFormulas } from './reduce.js';
+import { shapeFormulas } from './shape.js';
+import type { Formula } from './types.js';
+
+export const formulas: Record<string, Formula> = {
+  ...pointwiseFormulas,
+  ...activationFormulas,
+  ...reduceFormulas,
+  ...linalgFormulas,
+  ...shapeFormulas,
+  ...indexingFormulas,
+};
+
+export { nodeName } from './names.js';
+export type { Formula, FormulaContext } from './types.js';

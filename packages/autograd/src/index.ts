@@ -1,0 +1,8 @@
+/**
+ * @flint/autograd: the graph engine and backward formulas behind `Tensor.backward()`
+ * (`torch.autograd`). Importing it registers the engine with @flint/tensor.
+ */
+export { backward, grad, type BackwardFnOptions, type GradOptions } from './engine.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './grad-mode.js';
+export { Function, type FunctionCtx } from './function.js';
+export { gradcheck, type GradcheckOptions } from './gradcheck.js';
