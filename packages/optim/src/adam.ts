@@ -1,0 +1,82 @@
+/**
+ * `Adam` (`torch.optim.Adam`), Kingma & Ba, https://arxiv.org/abs/1412.6980, with AMSGrad
+ * (https://openreview.net/forum?id=ryQu7f-RZ). `AdamW` shares this file's update.
+ *
+ * PyTorch 1.13's update, in its order (`_single_tensor_adam`), at step t:
+ *   g ← ∇θ (−∇θ when maximize);  g ← g + λθ (Adam's L2 weight decay)
+ *   m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  v̂max ← max(v̂max, v) (amsgrad)
+ *   θ ← θ − (γ / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+ *
+ * https://pytorch.org/docs/1.13/generated/torch.optim.Adam.html
+ */
+import { zerosLike, type Tensor } from '@flint/tensor';
+import { Optimizer, ownState, type ParamGroup, type Params } from './optimizer.js';
+
+export interface AdamOptions {
+  /** Learning rate γ. Default 1e-3. */
+  lr?: number;
+  /** Coefficients (β₁, β₂) of the running averages of the gradient and its square. Default [0.9, 0.999]. */
+  betas?: [number, number];
+  /** Added to the denominator for numerical stability. Default 1e-8. */
+  eps?: number;
+  /** Weight decay λ (L2 penalty for Adam; decoupled for AdamW). Default 0 (AdamW: 1e-2). */
+  weightDecay?: number;
+  /** Use the AMSGrad variant. Default false. */
+  amsgrad?: boolean;
+  /** Maximize the objective instead of minimizing. Default false. */
+  maximize?: boolean;
+}
+
+export type AdamHyper = Required<AdamOptions>;
+
+/** Checks Adam/AdamW options with PyTorch's messages and fills in the defaults. */
+export function adamDefaults(options: AdamOptions, weightDecayDefault: number): AdamHyper {
+  const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = weightDecayDefault, amsgrad = false, maximize = false } = options;
+  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${lr}`);
+  if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${eps}`);
+  if (!(betas[0] >= 0 && betas[0] < 1)) throw new RangeError(`Invalid beta parameter at index 0: ${betas[0]}`);
+  if (!(betas[1] >= 0 && betas[1] < 1)) throw new RangeError(`Invalid beta parameter at index 1: ${betas[1]}`);
+  if (!(weightDecay >= 0)) throw new RangeError(`Invalid weight_decay value: ${weightDecay}`);
+  return { lr, betas: [betas[0], betas[1]], eps, weightDecay, amsgrad, maximize };
+}
+
+/** One Adam/AdamW step on one parameter; `decoupled` selects AdamW's weight decay. */
+export function adamUpdate(p: Tensor, state: Record<string, unknown>, group: AdamHyper, decoupled: boolean): void {
+  const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
+  if (state.step === undefined) {
+    state.step = 0;
+    state.exp_avg = ownState(zerosLike(p));
+    state.exp_avg_sq = ownState(zerosLike(p));
+    if (amsgrad) state.max_exp_avg_sq = ownState(zerosLike(p));
+  }
+  const step = (state.step = (state.step as number) + 1);
+  const expAvg = state.exp_avg as Tensor;
+  const expAvgSq = state.exp_avg_sq as Tensor;
+  let g = maximize ? p.grad!.neg() : p.grad!;
+  if (!decoupled && weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
+  expAvg.copy_(expAvg.mul(beta1).add(g, { alpha: 1 - beta1 }));
+  expAvgSq.copy_(expAvgSq.mul(beta2).add(g.mul(1 - beta2).mul(g)));
+  const stepSize = lr / (1 - beta1 ** step);
+  const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+  let second = expAvgSq;
+  if (amsgrad) {
+    const max = state.max_exp_avg_sq as Tensor;
+    max.copy_(max.maximum(expAvgSq));
+    second = max;
+  }
+  const denom = second.sqrt().div(bc2Sqrt).add(eps);
+  const update = expAvg.div(denom).mul(-stepSize);
+  // AdamW decays θ first (θ ← θ(1 − γλ)); both land in one write to the parameter.
+  const base = decoupled && weightDecay !== 0 ? p.mul(1 - lr * weightDecay) : p;
+  p.copy_(base.add(update));
+}
+
+export class Adam extends Optimizer<AdamHyper> {
+  constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
+    super(params, adamDefaults(options, 0));
+  }
+
+  protected override updateGroup(group: ParamGroup<AdamHyper>, params: Tensor[]): void {
+    for (const p of params) adamUpdate(p, this.stateOf(p), group, false);
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * `AdamW`: Adam with decoupled weight decay (`torch.optim.AdamW`), Loshchilov & Hutter,
+ * https://arxiv.org/abs/1711.05101. Each step first decays θ ← θ(1 − γλ), then applies Adam's
+ * update without any L2 term in the gradient. `weightDecay` defaults to 1e-2.
+ *
+ * https://pytorch.org/docs/1.13/generated/torch.optim.AdamW.html
+ */
+import type { Tensor } from '@flint/tensor';
+import { adamDefaults, adamUpdate, type AdamHyper, type AdamOptions } from './adam.js';
+import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
+
+export class AdamW extends Optimizer<AdamHyper> {
+  constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
+    super(params, adamDefaults(options, 1e-2));
+  }
+
+  protected override updateGroup(group: ParamGroup<AdamHyper>, params: Tensor[]): void {
+    for (const p of params) adamUpdate(p, this.stateOf(p), group, true);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * `CosineAnnealingLR` (`torch.optim.lr_scheduler.CosineAnnealingLR`), SGDR without restarts,
+ * Loshchilov & Hutter, https://arxiv.org/abs/1608.03983:
+ *   lr = ηmin + (initialLr − ηmin)(1 + cos(π · epoch / TMax)) / 2
+ * computed with PyTorch's recursive form, so the sequence (which keeps oscillating past TMax)
+ * matches torch step for step.
+ *
+ * https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html
+ */
+import type { Optimizer } from '../optimizer.js';
+import { LRScheduler, type LRSchedulerOptions } from './lr-scheduler.js';
+
+export interface CosineAnnealingLROptions extends LRSchedulerOptions {
+  /** Half-period of the cosine, in epochs (`T_max`). */
+  TMax: number;
+  /** Minimum learning rate (`eta_min`). Default 0. */
+  etaMin?: number;
+}
+
+export class CosineAnnealingLR extends LRScheduler {
+  TMax: number;
+  etaMin: number;
+
+  constructor(optimizer: Optimizer<any>, { TMax, etaMin = 0, lastEpoch }: CosineAnnealingLROptions) {
+    super(optimizer, { lastEpoch });
+    this.TMax = TMax;
+    this.etaMin = etaMin;
+    this.initialStep();
+  }
+
+  protected override getLr(): number[] {
+    const { lastEpoch: e, TMax: T, etaMin } = this;
+    if (e === 0) return this.groups.map((g) => g.lr as number);
+    if (this._stepCount === 1 && e > 0) {
+      return this.baseLrs.map((b) => etaMin + ((b - etaMin) * (1 + Math.cos((e * Math.PI) / T))) / 2);
+    }
+    if (pyMod(e - 1 - T, 2 * T) === 0) {
+      return this.groups.map((g, i) => (g.lr as number) + ((this.baseLrs[i]! - etaMin) * (1 - Math.cos(Math.PI / T))) / 2);
+    }
+    return this.groups.map(
+      (g) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * ((g.lr as number) - etaMin) + etaMin,
+    );
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.TMax))) / 2);
+  }
+}
+
+/** Python's `%` (the result has the divisor's sign). */
+function pyMod(a: number, b: number): number {
+  return ((a % b) + b) % b;
+}

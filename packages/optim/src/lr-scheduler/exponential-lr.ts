@@ -1,0 +1,32 @@
+/**
+ * `ExponentialLR`: multiplies each group's learning rate by `gamma` every epoch
+ * (`torch.optim.lr_scheduler.ExponentialLR`): lr = initialLr · γ^epoch.
+ *
+ * https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.ExponentialLR.html
+ */
+import type { Optimizer } from '../optimizer.js';
+import { LRScheduler, type LRSchedulerOptions } from './lr-scheduler.js';
+
+export interface ExponentialLROptions extends LRSchedulerOptions {
+  /** Multiplicative factor of the decay. */
+  gamma: number;
+}
+
+export class ExponentialLR extends LRScheduler {
+  gamma: number;
+
+  constructor(optimizer: Optimizer<any>, { gamma, lastEpoch }: ExponentialLROptions) {
+    super(optimizer, { lastEpoch });
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  protected override getLr(): number[] {
+    if (this.lastEpoch === 0) return this.groups.map((g) => g.lr as number);
+    return this.groups.map((g) => (g.lr as number) * this.gamma);
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** this.lastEpoch);
+  }
+}

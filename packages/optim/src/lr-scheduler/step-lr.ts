@@ -1,0 +1,36 @@
+/**
+ * `StepLR`: multiplies each group's learning rate by `gamma` every `stepSize` epochs
+ * (`torch.optim.lr_scheduler.StepLR`): lr = initialLr · γ^⌊epoch / stepSize⌋.
+ *
+ * https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.StepLR.html
+ */
+import type { Optimizer } from '../optimizer.js';
+import { LRScheduler, type LRSchedulerOptions } from './lr-scheduler.js';
+
+export interface StepLROptions extends LRSchedulerOptions {
+  /** Period of the decay, in epochs. */
+  stepSize: number;
+  /** Multiplicative factor of the decay. Default 0.1. */
+  gamma?: number;
+}
+
+export class StepLR extends LRScheduler {
+  stepSize: number;
+  gamma: number;
+
+  constructor(optimizer: Optimizer<any>, { stepSize, gamma = 0.1, lastEpoch }: StepLROptions) {
+    super(optimizer, { lastEpoch });
+    this.stepSize = stepSize;
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  protected override getLr(): number[] {
+    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return this.groups.map((g) => g.lr as number);
+    return this.groups.map((g) => (g.lr as number) * this.gamma);
+  }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
+  }
+}

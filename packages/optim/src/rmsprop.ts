@@ -1,0 +1,78 @@
+/**
+ * `RMSprop` (`torch.optim.RMSprop`), Hinton's lecture 6e,
+ * https://www.cs.toronto.edu/~tijmen/csc321/slides/lecture_slides_lec6.pdf.
+ *
+ * PyTorch 1.13's update, in its order (`_single_tensor_rmsprop`):
+ *   g ← ∇θ (−∇θ when maximize);  g ← g + λθ
+ *   v ← αv + (1 − α)g²;  centered: ḡ ← αḡ + (1 − α)g, a ← √(v − ḡ²) + ε, else a ← √v + ε
+ *   momentum: b ← μb + g/a, θ ← θ − γb;  else θ ← θ − γ g/a
+ *
+ * https://pytorch.org/docs/1.13/generated/torch.optim.RMSprop.html
+ */
+import { zerosLike, type Tensor } from '@flint/tensor';
+import { Optimizer, ownState, type ParamGroup, type Params } from './optimizer.js';
+
+export interface RMSpropOptions {
+  /** Learning rate γ. Default 1e-2. */
+  lr?: number;
+  /** Smoothing constant α. Default 0.99. */
+  alpha?: number;
+  /** Added to the denominator for numerical stability. Default 1e-8. */
+  eps?: number;
+  /** L2 penalty λ. Default 0. */
+  weightDecay?: number;
+  /** Momentum factor μ. Default 0. */
+  momentum?: number;
+  /** Normalise by an estimate of the gradient's variance. Default false. */
+  centered?: boolean;
+  /** Maximize the objective instead of minimizing. Default false. */
+  maximize?: boolean;
+}
+
+export type RMSpropHyper = Required<RMSpropOptions>;
+
+export class RMSprop extends Optimizer<RMSpropHyper> {
+  constructor(params: Params<RMSpropHyper>, options: RMSpropOptions = {}) {
+    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options;
+    if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${lr}`);
+    if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${eps}`);
+    if (!(momentum >= 0)) throw new RangeError(`Invalid momentum value: ${momentum}`);
+    if (!(weightDecay >= 0)) throw new RangeError(`Invalid weight_decay value: ${weightDecay}`);
+    if (!(alpha >= 0)) throw new RangeError(`Invalid alpha value: ${alpha}`);
+    super(params, { lr, alpha, eps, weightDecay, momentum, centered, maximize });
+  }
+
+  protected override updateGroup(group: ParamGroup<RMSpropHyper>, params: Tensor[]): void {
+    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
+    for (const p of params) {
+      const state = this.stateOf(p);
+      if (state.step === undefined) {
+        state.step = 0;
+        state.square_avg = ownState(zerosLike(p));
+        if (momentum > 0) state.momentum_buffer = ownState(zerosLike(p));
+        if (centered) state.grad_avg = ownState(zerosLike(p));
+      }
+      state.step = (state.step as number) + 1;
+      let g = maximize ? p.grad!.neg() : p.grad!;
+      if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
+      const squareAvg = state.square_avg as Tensor;
+      squareAvg.copy_(squareAvg.mul(alpha).add(g.mul(1 - alpha).mul(g)));
+      let avg: Tensor;
+      if (centered) {
+        const gradAvg = state.grad_avg as Tensor;
+        gradAvg.copy_(gradAvg.mul(alpha).add(g, { alpha: 1 - alpha }));
+        avg = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt();
+      } else {
+        avg = squareAvg.sqrt();
+      }
+      avg = avg.add(eps);
+      if (momentum > 0) {
+        const buf = state.momentum_buffer as Tensor;
+        buf.copy_(buf.mul(momentum).add(g.div(avg)));
+        p.add_(buf, { alpha: -lr });
+      } else {
+        p.add_(g.div(avg).mul(-lr));
+      }
+    }
+  }
+}

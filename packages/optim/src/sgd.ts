@@ -1,0 +1,58 @@
+/**
+ * `SGD`: stochastic gradient descent with optional (Nesterov) momentum (`torch.optim.SGD`).
+ *
+ * PyTorch 1.13's update, in its order (`_single_tensor_sgd`):
+ *   g ← ∇θ (−∇θ when maximize);  g ← g + λθ (weight decay)
+ *   b ← g on the first step, else b ← μb + (1 − τ)g;  g ← g + μb (nesterov) or g ← b
+ *   θ ← θ − γg
+ *
+ * https://pytorch.org/docs/1.13/generated/torch.optim.SGD.html
+ */
+import type { Tensor } from '@flint/tensor';
+import { Optimizer, ownState, required, type ParamGroup, type Params } from './optimizer.js';
+
+export interface SGDOptions {
+  /** Learning rate γ (required). */
+  lr: number;
+  /** Momentum factor μ. Default 0. */
+  momentum?: number;
+  /** Dampening τ for momentum. Default 0. */
+  dampening?: number;
+  /** L2 penalty λ. Default 0. */
+  weightDecay?: number;
+  /** Nesterov momentum (needs momentum > 0 and dampening 0). Default false. */
+  nesterov?: boolean;
+  /** Maximize the objective instead of minimizing. Default false. */
+  maximize?: boolean;
+}
+
+export type SGDHyper = Required<SGDOptions>;
+
+export class SGD extends Optimizer<SGDHyper> {
+  constructor(params: Params<SGDHyper>, options: SGDOptions) {
+    const { lr = required as unknown as number, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options ?? {};
+    if (lr !== (required as unknown) && lr < 0) throw new RangeError(`Invalid learning rate: ${lr}`);
+    if (momentum < 0) throw new RangeError(`Invalid momentum value: ${momentum}`);
+    if (weightDecay < 0) throw new RangeError(`Invalid weight_decay value: ${weightDecay}`);
+    if (nesterov && (momentum <= 0 || dampening !== 0)) throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
+    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize });
+  }
+
+  protected override updateGroup(group: ParamGroup<SGDHyper>, params: Tensor[]): void {
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    for (const p of params) {
+      const state = this.stateOf(p);
+      let d = maximize ? p.grad!.neg() : p.grad!;
+      if (weightDecay !== 0) d = d.add(p, { alpha: weightDecay });
+      if (momentum !== 0) {
+        let buf = state.momentum_buffer as Tensor | null | undefined;
+        if (!buf) state.momentum_buffer = buf = ownState(d);
+        else buf.copy_(buf.mul(momentum).add(d, { alpha: 1 - dampening }));
+        d = nesterov ? d.add(buf, { alpha: momentum }) : buf;
+      } else {
+        state.momentum_buffer = null;
+      }
+      p.add_(d, { alpha: -lr });
+    }
+  }
+}
