@@ -222,7 +222,8 @@ export class Tensor {
   /** Converts to `dtype` (`.to(dtype)`); returns this when it already has it. */
   to(dtype: DType): Tensor {
     if (dtype === this.dtype) return this;
-    return record('cast', new Tensor(tf.cast(this._data, dtype)), [this], { dtype });
+    const data = dtype === 'bool' ? tf.notEqual(this._data, 0) : tf.cast(this._data, dtype);
+    return record('cast', new Tensor(data), [this], { dtype });
   }
   float(): Tensor {
     return this.to('float32');

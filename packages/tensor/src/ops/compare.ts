@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { binary } from './pointwise.js';
-import { broadcastShapes, type TensorOrScalar } from './util.js';
+import { boolData, broadcastShapes, type TensorOrScalar } from './util.js';
 
 const cmp = (op: string, kernel: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
   binary(op, a, b, kernel, { differentiable: false });
@@ -14,11 +14,11 @@ export const lt = cmp('lt', tf.less);
 export const le = cmp('le', tf.lessEqual);
 export const gt = cmp('gt', tf.greater);
 export const ge = cmp('ge', tf.greaterEqual);
-export const logicalAnd = cmp('logicalAnd', (a, b) => tf.logicalAnd(tf.cast(a, 'bool'), tf.cast(b, 'bool')));
-export const logicalOr = cmp('logicalOr', (a, b) => tf.logicalOr(tf.cast(a, 'bool'), tf.cast(b, 'bool')));
+export const logicalAnd = cmp('logicalAnd', (a, b) => tf.tidy(() => tf.logicalAnd(boolData(a), boolData(b))));
+export const logicalOr = cmp('logicalOr', (a, b) => tf.tidy(() => tf.logicalOr(boolData(a), boolData(b))));
 
 export function logicalNot(x: Tensor): Tensor {
-  return new Tensor(tf.logicalNot(tf.cast(x._data, 'bool')));
+  return new Tensor(tf.tidy(() => tf.logicalNot(boolData(x._data))));
 }
 export function isnan(x: Tensor): Tensor {
   return new Tensor(tf.isNaN(x._data));
@@ -31,7 +31,15 @@ export function isfinite(x: Tensor): Tensor {
 export function where(condition: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tensor {
   if (condition.dtype !== 'bool') throw new TypeError(`where: expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype}`);
   const shape = broadcastShapes('where', condition.shape, broadcastShapes('where', shapeOf(x), shapeOf(y)));
-  return binary('where', x, y, (a, b) => tf.where(tf.broadcastTo(condition._data, shape), tf.broadcastTo(a, shape), tf.broadcastTo(b, shape)), {
+  // tfjs-wasm's Select kernel is wrong for bool values: select in int32 and compare back.
+  const select = (a: tf.Tensor, b: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => {
+      const c = tf.broadcastTo(condition._data, shape);
+      if (a.dtype !== 'bool') return tf.where(c, tf.broadcastTo(a, shape), tf.broadcastTo(b, shape));
+      const picked = tf.where(c, tf.broadcastTo(tf.cast(a, 'int32'), shape), tf.broadcastTo(tf.cast(b, 'int32'), shape));
+      return boolData(picked);
+    });
+  return binary('where', x, y, select, {
     record: (out, xs) => record('where', out, [condition, ...xs]),
   });
 }

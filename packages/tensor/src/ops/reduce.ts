@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor, type ValuesIndices } from '../tensor.js';
-import { castData, normDim, normDims } from './util.js';
+import { boolData, castData, normDim, normDims } from './util.js';
 import { reshape } from './shape.js';
 
 type Dims = number | readonly number[] | null | undefined;
@@ -122,8 +122,8 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
 }
 
 export function all(x: Tensor): Tensor {
-  return new Tensor(tf.all(tf.cast(x._data, 'bool')));
+  return new Tensor(tf.tidy(() => tf.all(boolData(x._data))));
 }
 export function any(x: Tensor): Tensor {
-  return new Tensor(tf.any(tf.cast(x._data, 'bool')));
+  return new Tensor(tf.tidy(() => tf.any(boolData(x._data))));
 }

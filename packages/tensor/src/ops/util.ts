@@ -80,3 +80,11 @@ export function operands(
   const y = b instanceof Tensor ? b : Tensor._scalar(b, scalarType(b, like));
   return { x, y, dtype: dtypeRule(x.dtype, y.dtype) };
 }
+
+/**
+ * Casts to bool as `x != 0`. (tfjs-wasm's Cast to bool keeps values such as 2 in the bool buffer,
+ * which later kernels misread.) The result is new unless `data` is already bool.
+ */
+export function boolData(data: tf.Tensor): tf.Tensor {
+  return data.dtype === 'bool' ? data : tf.notEqual(data, 0);
+}
