@@ -1,0 +1,2 @@
+/** Datasets, as `torchvision.datasets`. */
+export { MNIST, type MNISTOptions } from './mnist.js';
