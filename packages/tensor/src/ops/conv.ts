@@ -1,0 +1,252 @@
+/**
+ * 2-D convolution (`torch.nn.functional.conv2d`) and padding (`torch.nn.functional.pad`).
+ *
+ * The API is PyTorch's: input `[N, C, H, W]` (or unbatched `[C, H, W]`), weight
+ * `[O, C / groups, kh, kw]`. The WASM kernels are channels-last only (`[N, H, W, C]`, filter
+ * `[kh, kw, I, O]`), so each call converts on the way in and out. A 4-D permute is slow on WASM
+ * (a scalar loop, ~7 ms for 1M floats), but NCHW ↔ NHWC is a batched 2-D transpose
+ * (`[N, C, HW] ↔ [N, HW, C]`), which runs ~7× faster; the conversions cost a few percent of the
+ * convolution itself. Padding is passed to the kernel explicitly (no copy).
+ *
+ * `groups` splits the channels (depthwise convolutions, `groups == C`, use the depthwise kernel).
+ * The backward formulas (in `@flint/autograd`) are convolutions again, built from this op.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { record } from '../graph-hooks.js';
+import { Tensor } from '../tensor.js';
+import { shapeStr } from './util.js';
+
+/** A size given once for both spatial dims, or as `[h, w]`. */
+export type Size2 = number | readonly [number, number];
+/** Explicit, possibly asymmetric padding: `[[top, bottom], [left, right]]`. */
+export type Padding2 = readonly [readonly [number, number], readonly [number, number]];
+
+export interface Conv2dOptions {
+  /** Stride of the sliding window (default 1). */
+  stride?: Size2;
+  /**
+   * Implicit zero padding on both sides (default 0), `'valid'` (none) or `'same'` (output size =
+   * input size, stride 1 only; an odd total goes to the bottom/right as in PyTorch). Flint also
+   * takes explicit asymmetric padding `[[top, bottom], [left, right]]`.
+   */
+  padding?: Size2 | 'same' | 'valid' | Padding2;
+  /** Spacing between kernel elements (default 1). */
+  dilation?: Size2;
+  /** Blocked connections from input channels to output channels (default 1). */
+  groups?: number;
+}
+
+/** The attributes `conv2d` records for autograd, all resolved. */
+export type Conv2dAttrs = {
+  stride: [number, number];
+  padding: [[number, number], [number, number]];
+  dilation: [number, number];
+  groups: number;
+};
+
+export function pair(v: Size2, name: string, op: string, min = 1): [number, number] {
+  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (!Array.isArray(v) && typeof v !== 'number') throw new TypeError(`${op}: ${name} must be a number or a pair of numbers`);
+  if (!p.every((x) => Number.isInteger(x) && x >= min)) {
+    throw new RangeError(`${op}: ${name} should be ${min === 1 ? 'positive' : 'non-negative'} integers (got ${JSON.stringify(v)})`);
+  }
+  return p;
+}
+
+/** Resolves `padding` to `[[top, bottom], [left, right]]` for a kernel of `k` with dilation `d`. */
+export function resolvePadding(
+  padding: Conv2dOptions['padding'],
+  k: readonly [number, number],
+  d: readonly [number, number],
+  stride: readonly [number, number],
+  op: string,
+): [[number, number], [number, number]] {
+  if (padding === undefined || padding === 'valid') return [[0, 0], [0, 0]];
+  if (padding === 'same') {
+    if (stride[0] !== 1 || stride[1] !== 1) throw new RangeError(`${op}: padding='same' is not supported for strided convolutions`);
+    const side = (i: 0 | 1): [number, number] => {
+      const total = d[i]! * (k[i]! - 1);
+      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+    };
+    return [side(0), side(1)];
+  }
+  if (typeof padding === 'string') {
+    throw new RangeError(`${op}: Invalid padding string '${padding}', should be one of {'valid', 'same'}`);
+  }
+  if (Array.isArray(padding) && Array.isArray(padding[0])) {
+    const [[t, b], [l, r]] = padding as Padding2;
+    if (![t, b, l, r].every((x) => Number.isInteger(x) && x >= 0)) throw new RangeError(`${op}: negative padding is not supported (got ${JSON.stringify(padding)})`);
+    return [[t, b], [l, r]];
+  }
+  const [ph, pw] = pair(padding as Size2, 'padding', op, 0);
+  return [[ph, ph], [pw, pw]];
+}
+
+/** Output length of a window sweep: floor((size + pads - dilation*(k-1) - 1) / stride) + 1. */
+export function outSize(size: number, pads: readonly [number, number], k: number, d: number, s: number, ceil = false): number {
+  const span = size + pads[0] + pads[1] - d * (k - 1) - 1;
+  return (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+}
+
+// ---- layout ---------------------------------------------------------------------------------
+
+/** `[N, C, H, W]` → `[N, H, W, C]` as a batched 2-D transpose (the fast path on WASM). */
+export function toNHWC(x: tf.Tensor): tf.Tensor4D {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(x, [n, c, h * w]), [0, 2, 1]), [n, h, w, c]));
+}
+
+/** `[N, H, W, C]` → `[N, C, H, W]`. */
+export function toNCHW(x: tf.Tensor): tf.Tensor4D {
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(x, [n, h * w, c]), [0, 2, 1]), [n, c, h, w]));
+}
+
+/** PyTorch's weight `[O, I, kh, kw]` → tfjs's filter `[kh, kw, I, O]`. */
+function toHWIO(w: tf.Tensor): tf.Tensor4D {
+  const [o, i, kh, kw] = w.shape as [number, number, number, number];
+  return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(w, [o, i, kh * kw]), [2, 1, 0]), [kh, kw, i, o]));
+}
+
+// ---- conv2d ---------------------------------------------------------------------------------
+
+/**
+ * `torch.nn.functional.conv2d(input, weight, bias, stride, padding, dilation, groups)`: 2-D
+ * cross-correlation of `input [N, C, H, W]` with `weight [O, C/groups, kh, kw]`, plus `bias [O]`.
+ * Output `[N, O, Ho, Wo]` with `Ho = floor((H + pt + pb - dilation*(kh-1) - 1) / stride) + 1`.
+ * See https://pytorch.org/docs/stable/generated/torch.nn.functional.conv2d.html
+ */
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  const op = 'conv2d';
+  if (input.ndim === 3) return conv2d(input.unsqueeze(0), weight, bias, options).squeeze(0);
+  if (input.ndim !== 4) {
+    throw new RangeError(`${op}: Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${shapeStr(input.shape)}`);
+  }
+  if (weight.ndim !== 4) {
+    throw new RangeError(`${op}: weight should have at least three dimensions (expected 4-D [out_channels, in_channels/groups, kH, kW], got ${shapeStr(weight.shape)})`);
+  }
+  if (input.dtype !== 'float32' || weight.dtype !== 'float32') {
+    throw new TypeError(`${op}: expected float32 input and weight (got ${input.dtype} and ${weight.dtype})`);
+  }
+  const groups = options.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new RangeError(`${op}: non-positive groups is not supported (got ${groups})`);
+  const stride = pair(options.stride ?? 1, 'stride', op);
+  const dilation = pair(options.dilation ?? 1, 'dilation', op);
+  const [n, c, h, w] = input.shape as [number, number, number, number];
+  const [o, cg, kh, kw] = weight.shape as [number, number, number, number];
+  if (o % groups !== 0) {
+    throw new RangeError(`${op}: Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${shapeStr(weight.shape)} instead`);
+  }
+  if (c !== cg * groups) {
+    throw new RangeError(
+      `${op}: Given groups=${groups}, weight of size ${shapeStr(weight.shape)}, expected input${shapeStr(input.shape)} to have ${cg * groups} channels, but got ${c} channels instead`,
+    );
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== o)) {
+    throw new RangeError(`${op}: Given weight of size ${shapeStr(weight.shape)}, expected bias to be 1-dimensional with ${o} elements, but got bias of size ${shapeStr(bias.shape)} instead`);
+  }
+  const padding = resolvePadding(options.padding, [kh, kw], dilation, stride, op);
+  const ph = h + padding[0][0] + padding[0][1];
+  const pw = w + padding[1][0] + padding[1][1];
+  const ekh = dilation[0] * (kh - 1) + 1;
+  const ekw = dilation[1] * (kw - 1) + 1;
+  if (ph < ekh || pw < ekw) {
+    throw new RangeError(
+      `${op}: Calculated padded input size per channel: (${ph} x ${pw}). Kernel size: (${ekh} x ${ekw}). Kernel size can't be greater than actual input size`,
+    );
+  }
+  const attrs: Conv2dAttrs = { stride, padding, dilation, groups };
+  const data = tf.tidy(() => {
+    const xn = toNHWC(input._data);
+    let y = convNHWC(xn, weight._data, attrs, n);
+    if (bias) y = tf.add(y, bias._data);
+    return toNCHW(y);
+  });
+  return record('conv2d', new Tensor(data), bias ? [input, weight, bias] : [input, weight], attrs);
+}
+
+/** The convolution itself on channels-last data (inside a `tf.tidy`). */
+function convNHWC(x: tf.Tensor4D, weight: tf.Tensor, a: Conv2dAttrs, n: number): tf.Tensor4D {
+  const { stride, padding, dilation, groups } = a;
+  const [o, cg, kh, kw] = weight.shape as [number, number, number, number];
+  const c = cg * groups;
+  const pad: tf.backend_util.ExplicitPadding = [[0, 0], padding[0], padding[1], [0, 0]] as tf.backend_util.ExplicitPadding;
+  // tfjs refuses stride > 1 together with dilation > 1: run stride 1 and subsample.
+  const both = (stride[0] > 1 || stride[1] > 1) && (dilation[0] > 1 || dilation[1] > 1);
+  const s: [number, number] = both ? [1, 1] : stride;
+  let y: tf.Tensor4D;
+  if (groups === 1) {
+    y = tf.conv2d(x, toHWIO(weight), s, pad, 'NHWC', dilation);
+  } else if (groups === c && cg === 1) {
+    // Depthwise: output channel q*m + j reads input channel q; tfjs wants [kh, kw, C, m].
+    const m = o / c;
+    const filter = tf.reshape(tf.transpose(tf.reshape(weight, [c, m, kh * kw]), [2, 0, 1]), [kh, kw, c, m]) as tf.Tensor4D;
+    y = tf.depthwiseConv2d(x, filter, s, pad, 'NHWC', dilation);
+  } else {
+    const xs = tf.split(x, groups, 3);
+    const ws = tf.split(weight, groups, 0);
+    y = tf.concat(xs.map((xg, g) => tf.conv2d(xg as tf.Tensor4D, toHWIO(ws[g]!), s, pad, 'NHWC', dilation)), 3);
+  }
+  if (both) {
+    const [, hh, ww, oo] = y.shape;
+    y = tf.stridedSlice(y, [0, 0, 0, 0], [n, hh, ww, oo], [1, stride[0], stride[1], 1]) as tf.Tensor4D;
+  }
+  return y;
+}
+
+// ---- pad ------------------------------------------------------------------------------------
+
+export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
+
+/**
+ * `torch.nn.functional.pad(x, pads, mode, value)`: `pads` lists (before, after) pairs starting
+ * from the LAST dim (`[left, right, top, bottom, …]`). In `'constant'` mode negative pads crop.
+ * `'reflect'`, `'replicate'` and `'circular'` pad the last 1–3 dims by index selection.
+ * See https://pytorch.org/docs/stable/generated/torch.nn.functional.pad.html
+ */
+export function pad(x: Tensor, pads: readonly number[], options: { mode?: PadMode; value?: number } = {}): Tensor {
+  const mode = options.mode ?? 'constant';
+  if (pads.length % 2 !== 0) throw new RangeError('pad: Padding length must be divisible by 2');
+  if (pads.length / 2 > x.ndim) throw new RangeError(`pad: Padding length should be less than or equal to two times the input dimension but got padding length ${pads.length} and input of dimension ${x.ndim}`);
+  if (!pads.every((p) => Number.isInteger(p))) throw new TypeError(`pad: pads must be integers (got ${JSON.stringify(pads)})`);
+  const perDim: [number, number][] = x.shape.map(() => [0, 0]);
+  for (let i = 0; i < pads.length / 2; i++) perDim[x.ndim - 1 - i] = [pads[2 * i]!, pads[2 * i + 1]!];
+  if (mode !== 'constant') return padByIndex(x, perDim, mode);
+  perDim.forEach(([b, a], d) => {
+    if (x.shape[d]! + b + a < 0) throw new RangeError(`pad: The input size ${x.shape[d]}, plus negative padding ${b} and ${a} resulted in a negative output size, which is invalid. Check dimension ${d} of your input.`);
+  });
+  const value = options.value ?? 0;
+  const data = tf.tidy(() => {
+    let d = x._data;
+    if (perDim.some(([b, a]) => b < 0 || a < 0)) {
+      const begin = perDim.map(([b]) => Math.max(-b, 0));
+      const size = perDim.map(([b, a], i) => x.shape[i]! + Math.min(b, 0) + Math.min(a, 0));
+      d = tf.slice(d, begin, size);
+    }
+    const positive = perDim.map(([b, a]) => [Math.max(b, 0), Math.max(a, 0)] as [number, number]);
+    return positive.some(([b, a]) => b > 0 || a > 0) ? tf.pad(d, positive, value) : tf.clone(d);
+  });
+  return record('pad', new Tensor(data), [x], { pads: perDim, value });
+}
+
+/** Non-constant modes: gathers the padded positions along each padded dim (differentiable). */
+function padByIndex(x: Tensor, perDim: [number, number][], mode: Exclude<PadMode, 'constant'>): Tensor {
+  let out = x;
+  perDim.forEach(([b, a], d) => {
+    if (b === 0 && a === 0) return;
+    const size = x.shape[d]!;
+    if (b < 0 || a < 0) throw new RangeError(`pad: negative padding is only supported in 'constant' mode (got ${b}, ${a} for dim ${d})`);
+    if (mode === 'reflect' && (b >= size || a >= size)) {
+      throw new RangeError(`pad: Padding size should be less than the corresponding input dimension, but got: padding (${b}, ${a}) at dimension ${d} of input ${shapeStr(x.shape)}`);
+    }
+    if (mode === 'circular' && (b > size || a > size)) throw new RangeError('pad: Padding value causes wrapping around more than once.');
+    const idx: number[] = [];
+    for (let i = -b; i < size + a; i++) {
+      if (mode === 'replicate') idx.push(Math.min(Math.max(i, 0), size - 1));
+      else if (mode === 'circular') idx.push(((i % size) + size) % size);
+      else idx.push(i < 0 ? -i : i >= size ? 2 * (size - 1) - i : i);
+    }
+    out = out.indexSelect(d, new Tensor(tf.tensor1d(idx, 'int32')));
+  });
+  return out;
+}
