@@ -31,9 +31,9 @@ export function unreduce(t: Tensor, inputShape: readonly number[], dims: readonl
   return t.reshape(keepdimShape(inputShape, dims));
 }
 
-/** Runs `f` for each input that needs a gradient; `null` for the others. */
+/** Runs `fs[i]` for each input `i` that needs a gradient; `null` for the others (and inputs past `fs`). */
 export function each(ctx: FormulaContext, ...fs: (() => Tensor | null)[]): (Tensor | null)[] {
-  return fs.map((f, i) => (ctx.needsInputGrad[i] ? f() : null));
+  return ctx.needsInputGrad.map((need, i) => (need && fs[i] ? fs[i]() : null));
 }
 
 /** The gradient of a multi-output op's output, or zeros of its shape when it received none. */
