@@ -12,7 +12,8 @@
  *
  * https://pytorch.org/docs/1.13/optim.html
  */
-import { keep, scope, withGradMode, Tensor } from '@flint/tensor';
+import { enableGrad, noGrad } from '@flint/autograd';
+import { keep, scope, Tensor } from '@flint/tensor';
 
 /** A value in a parameter's state: a tensor (`exp_avg`, `momentum_buffer`, …), a number (`step`), or `null`. */
 export type StateValue = Tensor | number | null;
@@ -122,7 +123,7 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
         else {
           g.gradFn = null;
           g.requiresGrad = false;
-          withGradMode(false, () => g.zero_());
+          noGrad(() => g.zero_());
         }
       }
     }
@@ -133,8 +134,8 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
    * and returns the loss; it runs with grad enabled and its result is returned.
    */
   step<L = undefined>(closure?: () => L): L | undefined {
-    const loss = closure ? withGradMode(true, closure) : undefined;
-    withGradMode(false, () =>
+    const loss = closure ? enableGrad(closure) : undefined;
+    noGrad(() =>
       scope(() => {
         for (const group of this.paramGroups) {
           const params = group.params.filter((p) => p.grad !== null);
@@ -210,7 +211,7 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     }
     // Copy first (the dict may hold this optimizer's own tensors), then free the old state.
     const state = new Map<Tensor, ParamState>();
-    withGradMode(false, () => {
+    noGrad(() => {
       for (const [id, s] of Object.entries(stateDict.state)) {
         const p = idMap.get(Number(id));
         if (!p) continue;
