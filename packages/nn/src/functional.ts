@@ -1,0 +1,30 @@
+/**
+ * `F` (`torch.nn.functional`): the stateless functions behind the layers and losses.
+ *
+ * ```ts
+ * import { F } from '@flint/nn';
+ * const loss = F.crossEntropy(logits, target, { labelSmoothing: 0.1 });
+ * ```
+ */
+export { relu, sigmoid, tanh, silu, softplus, elu, gelu, leakyRelu, softmax, logSoftmax } from './functional/activation.js';
+export { linear } from './functional/linear.js';
+export { dropout } from './functional/dropout.js';
+export { layerNorm, type LayerNormOptions } from './functional/normalization.js';
+export { embedding, oneHot, type EmbeddingOptions } from './functional/sparse.js';
+export {
+  crossEntropy,
+  nllLoss,
+  mseLoss,
+  l1Loss,
+  smoothL1Loss,
+  huberLoss,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  klDiv,
+  type Reduction,
+  type ReductionOptions,
+  type NLLLossOptions,
+  type CrossEntropyOptions,
+  type BCEOptions,
+  type BCEWithLogitsOptions,
+} from './functional/loss.js';

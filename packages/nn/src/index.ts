@@ -1,0 +1,19 @@
+/**
+ * @flint/nn: modules, layers, losses and initialisers, as `torch.nn`. Importing it loads
+ * `@flint/autograd`, so `loss.backward()` works.
+ */
+export { Module, type RemovableHandle, type ForwardHook, type ForwardPreHook, type IncompatibleKeys, type NamedMembersOptions } from './module.js';
+export { Parameter } from './parameter.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { Identity } from './identity.js';
+export { ReLU, Sigmoid, Tanh, GELU, LeakyReLU, ELU, SiLU, Softmax, LogSoftmax } from './activation.js';
+export { Dropout } from './dropout.js';
+export { Flatten } from './flatten.js';
+export { Embedding, type EmbeddingOptions } from './embedding.js';
+export { LayerNorm, type LayerNormOptions } from './layer-norm.js';
+export { Sequential, ModuleList, ModuleDict } from './container.js';
+export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss } from './loss.js';
+export * as F from './functional.js';
+export * as functional from './functional.js';
+export * as init from './init.js';
+export * as utils from './utils/index.js';

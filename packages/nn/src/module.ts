@@ -1,0 +1,631 @@
+/**
+ * `Module`: the base class of every layer and model (`torch.nn.Module`).
+ *
+ * How it works, in one place:
+ *
+ * - **Callable instances.** The constructor returns a `Proxy` around a function whose prototype is
+ *   the subclass's prototype, so `model(x)` calls the module (hooks + `forward`) while `model.fc`,
+ *   `model.train()` and `instanceof` behave as for any object. TypeScript sees the call through
+ *   the merged interface below: `(...args: Parameters<this['forward']>) => ReturnType<this['forward']>`,
+ *   where `this` is the subclass, so `net(x)` is typed from `Net.forward` with no generics.
+ * - **Registration.** The proxy's `set` / `defineProperty` traps see every assignment to `this.x`,
+ *   including class-field initialisers (which run after `super()` returns the proxy). A
+ *   `Parameter` lands in `_parameters`, a `Module` in `_modules`, and a tensor assigned to a name
+ *   registered with `registerBuffer` in `_buffers`, in assignment order, as PyTorch's
+ *   `__setattr__`. A field cannot be assigned before `super()` (JS forbids `this` there), so
+ *   nothing escapes registration; what is *not* registered, as in PyTorch, is a parameter or
+ *   module hidden inside a plain array or object (`this.layers = [new Linear(2, 2)]`): use
+ *   `ModuleList` / `ModuleDict`. A field declared without initialiser in a subclass
+ *   (`weight!: Parameter`, which JS defines as `undefined`) leaves a registered slot alone; prefer
+ *   `declare weight: Parameter`.
+ * - **Memory.** Parameters and buffers are kept (`keep()`); when a registered parameter or
+ *   buffer is replaced (or deleted) and no module holds it any more, the old tensor is disposed.
+ *   An outermost module call (not nested in another module's `forward`) made in eval mode or
+ *   under `noGrad` calls `tick()` first, so an evaluation loop frees its temporaries without
+ *   `scope()` calls; in training, `backward()` ticks.
+ */
+import { noGrad } from '@flint/autograd';
+import { Tensor, isGradEnabled, tick } from '@flint/tensor';
+import { Parameter } from './parameter.js';
+import { shapeStr, typeName } from './repr.js';
+
+/** The function object behind each module proxy (fields are defined on it without the traps), and back. */
+const rawTarget = new WeakMap<object, object>();
+const proxies = new WeakMap<object, Module>();
+
+/** Returned by `register*Hook`: `remove()` unregisters the hook (`RemovableHandle`). */
+export interface RemovableHandle {
+  readonly id: number;
+  remove(): void;
+}
+
+/** A forward pre-hook: may return replacement arguments (an array; a single value is wrapped). */
+export type ForwardPreHook<M extends Module = Module> = (module: M, args: Parameters<M['forward']>) => Parameters<M['forward']> | void;
+/** A forward hook: sees the arguments and the output; may return a replacement output. */
+export type ForwardHook<M extends Module = Module> = (
+  module: M,
+  args: Parameters<M['forward']>,
+  output: ReturnType<M['forward']>,
+) => ReturnType<M['forward']> | void;
+
+/** What `loadStateDict` reports (`_IncompatibleKeys`). */
+export interface IncompatibleKeys {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+export interface NamedMembersOptions {
+  /** Prepended to every name, with a dot. */
+  prefix?: string;
+  /** Include submodules (default `true`). */
+  recurse?: boolean;
+  /** List a tensor (or module) reachable under two names once (default `true`). */
+  removeDuplicate?: boolean;
+}
+
+type AnyHook = (...args: any[]) => unknown;
+
+/**
+ * The call signature of every module: `model(...args)` takes what `forward` takes and returns what
+ * it returns. Merged with the class below.
+ */
+export interface Module {
+  (...args: Parameters<this['forward']>): ReturnType<this['forward']>;
+}
+
+/**
+ * `torch.nn.Module`. Subclass it, assign layers and parameters to fields, write `forward`:
+ *
+ * ```ts
+ * class Net extends Module {
+ *   fc = new Linear(4, 3);
+ *   forward(x: Tensor): Tensor {
+ *     return this.fc(x).relu();
+ *   }
+ * }
+ * const net = new Net();
+ * const y = net(randn([2, 4])); // Tensor [2, 3]
+ * ```
+ */
+export class Module {
+  /** Training mode (default `true`); `train()` / `eval()` set it on the whole tree. */
+  declare training: boolean;
+  /** @internal */ declare readonly _parameters: Map<string, Parameter | null>;
+  /** @internal */ declare readonly _buffers: Map<string, Tensor | null>;
+  /** @internal */ declare readonly _nonPersistentBuffers: Set<string>;
+  /** @internal */ declare readonly _modules: Map<string, Module | null>;
+  /** @internal */ declare readonly _forwardPreHooks: Map<number, AnyHook>;
+  /** @internal */ declare readonly _forwardHooks: Map<number, AnyHook>;
+
+  constructor() {
+    const self = function flintModule(...args: unknown[]): unknown {
+      return callModule(proxy, args);
+    };
+    // A function's own `length` and `name` would shadow fields and getters of that name.
+    Reflect.deleteProperty(self, 'length');
+    Reflect.deleteProperty(self, 'name');
+    Object.setPrototypeOf(self, new.target.prototype);
+    const hidden = (key: string, value: unknown) =>
+      Object.defineProperty(self, key, { value, writable: false, enumerable: false, configurable: false });
+    hidden('_parameters', new Map());
+    hidden('_buffers', new Map());
+    hidden('_nonPersistentBuffers', new Set());
+    hidden('_modules', new Map());
+    hidden('_forwardPreHooks', new Map());
+    hidden('_forwardHooks', new Map());
+    Object.defineProperty(self, 'training', { value: true, writable: true, enumerable: false, configurable: false });
+    const proxy = new Proxy(self as unknown as Module, registrationTraps);
+    rawTarget.set(proxy, self);
+    proxies.set(self, proxy);
+    return proxy as this;
+  }
+
+  /**
+   * The computation (`forward`). Call the module (`model(x)`) rather than `forward` so that hooks
+   * run; `model.forward(x)` skips them, as in PyTorch.
+   */
+  forward(...args: any[]): any {
+    void args;
+    throw new Error(`Module [${this._getName()}] is missing the required "forward" function`);
+  }
+
+  // ---- registration ---------------------------------------------------------------------------
+
+  /** `register_parameter(name, param)`: `null` registers an absent parameter (e.g. no bias). */
+  registerParameter(name: string, param: Parameter | null): void {
+    checkName(this, name, 'parameter', this._parameters);
+    if (param !== null && !(param instanceof Parameter)) {
+      throw new TypeError(`cannot assign '${typeName(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+    }
+    putParameter(this, name, param);
+  }
+
+  /**
+   * `register_buffer(name, tensor, persistent=True)`: state that is not a parameter (running
+   * statistics). Persistent buffers are part of `stateDict()`. The tensor is kept alive.
+   */
+  registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
+    checkName(this, name, 'buffer', this._buffers);
+    if (tensor !== null && !(tensor instanceof Tensor)) {
+      throw new TypeError(`cannot assign '${typeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    }
+    dropSlot(this, this._parameters, name);
+    this._modules.delete(name);
+    if (options.persistent ?? true) this._nonPersistentBuffers.delete(name);
+    else this._nonPersistentBuffers.add(name);
+    setSlot(this, this._buffers, name, tensor);
+  }
+
+  /** `add_module(name, module)`: registers a child; `null` registers an absent one. */
+  addModule(name: string, module: Module | null): void {
+    if (module !== null && !(module instanceof Module)) throw new TypeError(`${typeName(module)} is not a Module subclass`);
+    checkName(this, name, 'module', this._modules);
+    putModule(this, name, module);
+  }
+
+  /** Alias of `addModule` (`register_module`). */
+  registerModule(name: string, module: Module | null): void {
+    this.addModule(name, module);
+  }
+
+  // ---- traversal ------------------------------------------------------------------------------
+
+  /** `named_modules()`: this module (name `prefix`) and all below it, depth first. */
+  namedModules(options: { prefix?: string; removeDuplicate?: boolean } = {}): [string, Module][] {
+    const out: [string, Module][] = [];
+    const memo = new Set<Module>();
+    const removeDuplicate = options.removeDuplicate ?? true;
+    const visit = (m: Module, prefix: string) => {
+      if (removeDuplicate) {
+        if (memo.has(m)) return;
+        memo.add(m);
+      }
+      out.push([prefix, m]);
+      for (const [name, child] of m._modules) if (child) visit(child, prefix ? `${prefix}.${name}` : name);
+    };
+    visit(this, options.prefix ?? '');
+    return out;
+  }
+
+  /** `modules()`: this module and all below it. */
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** `named_children()`: the direct submodules, in registration order. */
+  namedChildren(): [string, Module][] {
+    const memo = new Set<Module>();
+    const out: [string, Module][] = [];
+    for (const [name, m] of this._modules) {
+      if (m && !memo.has(m)) {
+        memo.add(m);
+        out.push([name, m]);
+      }
+    }
+    return out;
+  }
+
+  /** `children()`. */
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** `named_parameters()`: dotted names (`layer1.weight`); a shared parameter once. */
+  namedParameters(options: NamedMembersOptions = {}): [string, Parameter][] {
+    return this._namedMembers((m) => m._parameters, options);
+  }
+
+  /** `parameters()`. */
+  parameters(options: { recurse?: boolean } = {}): Parameter[] {
+    return this.namedParameters(options).map(([, p]) => p);
+  }
+
+  /** `named_buffers()`, persistent or not. */
+  namedBuffers(options: NamedMembersOptions = {}): [string, Tensor][] {
+    return this._namedMembers((m) => m._buffers, options);
+  }
+
+  /** `buffers()`. */
+  buffers(options: { recurse?: boolean } = {}): Tensor[] {
+    return this.namedBuffers(options).map(([, b]) => b);
+  }
+
+  /** @internal PyTorch's `_named_members`. */
+  _namedMembers<T extends Tensor>(members: (m: Module) => Map<string, T | null>, options: NamedMembersOptions): [string, T][] {
+    const prefix = options.prefix ?? '';
+    const removeDuplicate = options.removeDuplicate ?? true;
+    const modules: [string, Module][] = (options.recurse ?? true) ? this.namedModules({ prefix, removeDuplicate }) : [[prefix, this]];
+    const memo = new Set<T>();
+    const out: [string, T][] = [];
+    for (const [modulePrefix, m] of modules) {
+      for (const [name, t] of members(m)) {
+        if (t === null || (removeDuplicate && memo.has(t))) continue;
+        memo.add(t);
+        out.push([modulePrefix ? `${modulePrefix}.${name}` : name, t]);
+      }
+    }
+    return out;
+  }
+
+  /** `get_submodule('layer1.0')`. */
+  getSubmodule(target: string): Module {
+    if (target === '') return this;
+    let m: Module = this;
+    for (const item of target.split('.')) {
+      const next = m._modules.get(item);
+      if (!next) throw new Error(`${m._getName()} has no attribute \`${item}\``);
+      m = next;
+    }
+    return m;
+  }
+
+  /** `get_parameter('layer1.weight')`. */
+  getParameter(target: string): Parameter {
+    const [path, name] = splitLast(target);
+    const m = this.getSubmodule(path);
+    const p = m._parameters.get(name);
+    if (!p) throw new Error(`${m._getName()} has no parameter \`${name}\``);
+    return p;
+  }
+
+  /** `get_buffer('bn.running_mean')`. */
+  getBuffer(target: string): Tensor {
+    const [path, name] = splitLast(target);
+    const m = this.getSubmodule(path);
+    const b = m._buffers.get(name);
+    if (!b) throw new Error(`${m._getName()} has no buffer \`${name}\``);
+    return b;
+  }
+
+  // ---- modes and gradients --------------------------------------------------------------------
+
+  /** `train(mode=True)`: sets training mode on this module and every submodule. */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new TypeError('training mode is expected to be boolean');
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** `eval()`: same as `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** `zero_grad(set_to_none=True)`: drops (or zeroes) the `.grad` of every parameter. */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const setToNone = options.setToNone ?? true;
+    for (const p of this.parameters()) {
+      if (p.grad === null) continue;
+      if (setToNone) p.grad = null;
+      else noGrad(() => p.grad!.zero_());
+    }
+  }
+
+  /** `requires_grad_(requires_grad=True)`: sets `requiresGrad` on every parameter. */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /** `apply(fn)`: calls `fn` on every submodule (children first), then on this one. */
+  apply(fn: (module: Module) => void): this {
+    for (const m of this.children()) m.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  // ---- hooks ----------------------------------------------------------------------------------
+
+  /**
+   * `register_forward_pre_hook(hook)`: `hook(module, args)` runs before `forward`; returning an
+   * array replaces the arguments (a single non-array value is taken as the only argument).
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    return addHook(this._forwardPreHooks, hook as AnyHook);
+  }
+
+  /**
+   * `register_forward_hook(hook)`: `hook(module, args, output)` runs after `forward`; returning a
+   * value replaces the output.
+   */
+  registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    return addHook(this._forwardHooks, hook as AnyHook);
+  }
+
+  // ---- state dict -----------------------------------------------------------------------------
+
+  /**
+   * `state_dict()`: parameters and persistent buffers under PyTorch's dotted keys, in PyTorch's
+   * order. Values are detached tensors holding the current values (`keepVars: true` gives the
+   * parameters themselves). A shared parameter appears under each of its names, as in PyTorch.
+   */
+  stateDict(options: { prefix?: string; keepVars?: boolean } = {}): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    const keepVars = options.keepVars ?? false;
+    for (const [key, t] of this._stateEntries(options.prefix ?? '')) out[key] = keepVars ? t : t.detach();
+    return out;
+  }
+
+  /** @internal Every (key, tensor) of the state dict, module by module, as `_save_to_state_dict`. */
+  _stateEntries(prefix: string): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [name, p] of this._parameters) if (p) out.push([prefix + name, p]);
+    for (const [name, b] of this._buffers) if (b && !this._nonPersistentBuffers.has(name)) out.push([prefix + name, b]);
+    for (const [name, m] of this._modules) if (m) out.push(...m._stateEntries(`${prefix}${name}.`));
+    return out;
+  }
+
+  /**
+   * `load_state_dict(state_dict, strict=True)`: copies values into the existing parameters and
+   * buffers, in place (`copy_` under no-grad), so optimizers holding them see the new values.
+   *
+   * Every problem is gathered first: a key of the model absent from `stateDict` (missing), a key
+   * of `stateDict` the model does not have (unexpected), a tensor of the wrong shape or dtype. A
+   * shape or dtype mismatch always throws; missing and unexpected keys throw only with `strict`.
+   * The error lists them all, in PyTorch's format, and then nothing has been changed.
+   */
+  loadStateDict(stateDict: Record<string, Tensor>, options: { strict?: boolean } = {}): IncompatibleKeys {
+    const strict = options.strict ?? true;
+    const missingKeys: string[] = [];
+    const unexpectedKeys: string[] = [];
+    const errors: string[] = [];
+    const copies: [Tensor, Tensor][] = [];
+    const keys = Object.keys(stateDict);
+    const visit = (m: Module, prefix: string) => {
+      const local = new Map<string, Tensor>();
+      for (const [name, p] of m._parameters) if (p) local.set(name, p);
+      for (const [name, b] of m._buffers) if (b && !m._nonPersistentBuffers.has(name)) local.set(name, b);
+      for (const [name, current] of local) {
+        const key = prefix + name;
+        if (!Object.hasOwn(stateDict, key)) {
+          missingKeys.push(key);
+          continue;
+        }
+        const input = stateDict[key];
+        if (!(input instanceof Tensor)) {
+          errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeName(input)}`);
+        } else if (input.shape.length !== current.shape.length || input.shape.some((d, i) => d !== current.shape[i])) {
+          errors.push(
+            `size mismatch for ${key}: copying a param with shape ${shapeStr(input.shape)} from checkpoint, the shape in current model is ${shapeStr(current.shape)}.`,
+          );
+        } else if (input.dtype !== current.dtype) {
+          errors.push(
+            `dtype mismatch for ${key}: copying a param with dtype torch.${input.dtype} from checkpoint, the dtype in current model is torch.${current.dtype}.`,
+          );
+        } else {
+          copies.push([current, input]);
+        }
+      }
+      for (const key of keys) {
+        if (!key.startsWith(prefix)) continue;
+        const first = key.slice(prefix.length).split('.', 1)[0]!;
+        if (!m._modules.has(first) && !local.has(first)) unexpectedKeys.push(key);
+      }
+      for (const [name, child] of m._modules) if (child) visit(child, `${prefix}${name}.`);
+    };
+    visit(this, '');
+    if (strict) {
+      if (unexpectedKeys.length > 0) errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
+      if (missingKeys.length > 0) errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
+    }
+    if (errors.length > 0) throw new Error(`Error(s) in loading state_dict for ${this._getName()}:\n\t${errors.join('\n\t')}`);
+    noGrad(() => {
+      for (const [current, input] of copies) current.copy_(input);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  // ---- printing -------------------------------------------------------------------------------
+
+  /** `extra_repr()`: the constructor arguments shown inside `Name(...)`; override per layer. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** @internal The class name (`_get_name`). */
+  _getName(): string {
+    return Object.getPrototypeOf(this)?.constructor?.name ?? 'Module';
+  }
+
+  /** The module tree, exactly as PyTorch's `repr(module)`. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const extraLines = extra ? extra.split('\n') : [];
+    const childLines = [...this._modules].map(([key, m]) => `(${key}): ${addIndent(m ? m.toString() : 'None', 2)}`);
+    const lines = [...extraLines, ...childLines];
+    let main = `${this._getName()}(`;
+    if (lines.length > 0) {
+      if (extraLines.length === 1 && childLines.length === 0) main += extraLines[0];
+      else main += `\n  ${lines.join('\n  ')}\n`;
+    }
+    return `${main})`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+// ---- the call ---------------------------------------------------------------------------------
+
+let callDepth = 0;
+
+/** `Module.__call__`: pre-hooks, `forward`, hooks; ticks first when outermost in eval / no-grad. */
+function callModule(m: Module, args: unknown[]): unknown {
+  if (callDepth === 0 && (!m.training || !isGradEnabled())) tick();
+  callDepth++;
+  try {
+    for (const hook of [...m._forwardPreHooks.values()]) {
+      const result = hook(m, args);
+      if (result !== undefined) args = Array.isArray(result) ? result : [result];
+    }
+    let output = m.forward(...args);
+    for (const hook of [...m._forwardHooks.values()]) {
+      const result = hook(m, args, output);
+      if (result !== undefined) output = result;
+    }
+    return output;
+  } finally {
+    callDepth--;
+  }
+}
+
+let nextHookId = 0;
+
+function addHook(hooks: Map<number, AnyHook>, hook: AnyHook): RemovableHandle {
+  const id = nextHookId++;
+  hooks.set(id, hook);
+  return { id, remove: () => void hooks.delete(id) };
+}
+
+// ---- registration traps -----------------------------------------------------------------------
+
+/**
+ * How many module slots hold each tensor: a parameter or buffer that loses its last slot (it was
+ * replaced or deleted) is disposed, since modules own their state.
+ */
+const slotCount = new WeakMap<Tensor, number>();
+
+function hold(t: Tensor): void {
+  t.keep();
+  slotCount.set(t, (slotCount.get(t) ?? 0) + 1);
+}
+
+function release(t: Tensor | null | undefined): void {
+  if (!t) return;
+  const n = (slotCount.get(t) ?? 1) - 1;
+  if (n > 0) slotCount.set(t, n);
+  else {
+    slotCount.delete(t);
+    if (!t.isReleased) t.dispose();
+  }
+}
+
+/** Puts `value` in a parameter / buffer / module slot and in the object's field of that name. */
+function setSlot<V>(m: Module, slots: Map<string, V | null>, name: string, value: V | null): void {
+  const old = slots.get(name);
+  if (old !== value) {
+    if (value instanceof Tensor) hold(value);
+    if (old instanceof Tensor) release(old);
+  }
+  slots.set(name, value);
+  Reflect.defineProperty(rawTarget.get(m) ?? m, name, { value, writable: true, enumerable: true, configurable: true });
+}
+
+function putParameter(m: Module, name: string, param: Parameter | null): void {
+  dropSlot(m, m._buffers, name);
+  m._nonPersistentBuffers.delete(name);
+  m._modules.delete(name);
+  setSlot(m, m._parameters, name, param);
+}
+
+function putModule(m: Module, name: string, module: Module | null): void {
+  dropSlot(m, m._parameters, name);
+  dropSlot(m, m._buffers, name);
+  m._nonPersistentBuffers.delete(name);
+  setSlot(m, m._modules, name, module);
+}
+
+/** Removes a parameter / buffer slot, disposing its tensor if no module holds it any more. */
+function dropSlot(m: Module, slots: Map<string, Tensor | null>, name: string): void {
+  if (!slots.has(name)) return;
+  release(slots.get(name));
+  slots.delete(name);
+}
+
+function checkName(m: Module, name: string, kind: 'parameter' | 'buffer' | 'module', slots: Map<string, unknown>): void {
+  if (typeof name !== 'string') throw new TypeError(`${kind} name should be a string. Got ${typeName(name)}`);
+  if (name.includes('.')) throw new Error(`${kind} name can't contain "."`);
+  if (name === '') throw new Error(`${kind} name can't be empty string ""`);
+  // A declared class field without initialiser exists as `undefined`: not a clash.
+  const registered = m._parameters.has(name) || m._buffers.has(name) || m._modules.has(name);
+  if (name in m && !slots.has(name) && !registered && (m as unknown as Record<string, unknown>)[name] !== undefined) {
+    throw new Error(`attribute '${name}' already exists`);
+  }
+}
+
+/**
+ * PyTorch's `Module.__setattr__`. Returns `false` when `value` is an ordinary attribute that
+ * should be stored as it is.
+ */
+function assign(m: Module, name: string, value: unknown): boolean {
+  if (value instanceof Parameter) {
+    putParameter(m, name, value);
+    return true;
+  }
+  if (m._parameters.has(name)) {
+    if (value === undefined) return true;
+    if (value !== null) throw new TypeError(`cannot assign '${typeName(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+    putParameter(m, name, null);
+    return true;
+  }
+  if (value instanceof Module) {
+    putModule(m, name, value);
+    return true;
+  }
+  if (m._modules.has(name)) {
+    if (value === undefined) return true;
+    if (value !== null) throw new TypeError(`cannot assign '${typeName(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
+    putModule(m, name, null);
+    return true;
+  }
+  if (m._buffers.has(name)) {
+    if (value === undefined) return true;
+    if (value !== null && !(value instanceof Tensor)) {
+      throw new TypeError(`cannot assign '${typeName(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
+    }
+    setSlot(m, m._buffers, name, value);
+    return true;
+  }
+  return false;
+}
+
+function hasSetter(obj: object, name: string): boolean {
+  for (let o: object | null = Object.getPrototypeOf(obj); o !== null; o = Object.getPrototypeOf(o)) {
+    const desc = Object.getOwnPropertyDescriptor(o, name);
+    if (desc) return desc.set !== undefined;
+  }
+  return false;
+}
+
+const registrationTraps: ProxyHandler<Module> = {
+  set(target, key, value, receiver) {
+    if (typeof key === 'string' && !Object.hasOwn(target, key) && hasSetter(target, key)) return Reflect.set(target, key, value, receiver);
+    if (typeof key === 'string' && assign(proxyOf(target), key, value)) return true;
+    return Reflect.set(target, key, value);
+  },
+  defineProperty(target, key, desc) {
+    if (typeof key === 'string' && 'value' in desc && assign(proxyOf(target), key, desc.value)) return true;
+    return Reflect.defineProperty(target, key, desc);
+  },
+  deleteProperty(target, key) {
+    if (typeof key === 'string') {
+      const m = proxyOf(target);
+      dropSlot(m, m._parameters, key);
+      dropSlot(m, m._buffers, key);
+      m._modules.delete(key);
+      m._nonPersistentBuffers.delete(key);
+    }
+    return Reflect.deleteProperty(target, key);
+  },
+};
+
+
+function proxyOf(target: object): Module {
+  return proxies.get(target) ?? (target as Module);
+}
+
+// ---- small helpers ----------------------------------------------------------------------------
+
+function splitLast(target: string): [string, string] {
+  const i = target.lastIndexOf('.');
+  return i < 0 ? ['', target] : [target.slice(0, i), target.slice(i + 1)];
+}
+
+/** PyTorch's `_addindent`: indents every line but the first. */
+function addIndent(s: string, spaces: number): string {
+  const lines = s.split('\n');
+  if (lines.length === 1) return s;
+  const pad = ' '.repeat(spaces);
+  return [lines[0], ...lines.slice(1).map((l) => pad + l)].join('\n');
+}

@@ -1,0 +1,4 @@
+/** `utils` (`torch.nn.utils`). */
+export { clipGradNorm_, clipGradValue_ } from './clip-grad.js';
+export { clipGradNorm_ as clipGradNorm, clipGradValue_ as clipGradValue } from './clip-grad.js';
+export { parametersToVector, vectorToParameters } from './convert-parameters.js';
