@@ -41,6 +41,11 @@ export function autogradEngine(): AutogradEngine {
   return engine;
 }
 
+/** Whether an op on `inputs` would be recorded now (engine loaded, grad mode on, an input requires grad). */
+export function willRecord(inputs: readonly unknown[]): boolean {
+  return engine !== null && isGradEnabled() && inputs.some((t) => typeof t === 'object' && t !== null && (t as Tensor).requiresGrad === true);
+}
+
 /** Records `op` for autograd if needed and returns `out`. */
 export function record<T extends Tensor>(op: string, out: T, inputs: readonly Tensor[], attrs: Readonly<Record<string, unknown>> = {}): T {
   if (engine !== null && isGradEnabled() && inputs.some((t) => t.requiresGrad)) engine.record(op, inputs, [out], attrs);

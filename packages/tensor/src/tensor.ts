@@ -19,7 +19,7 @@ import * as pw from './ops/pointwise.js';
 import * as red from './ops/reduce.js';
 import * as shp from './ops/shape.js';
 import type { IndexItem } from './ops/indexing.js';
-import type { TensorOrScalar } from './ops/util.js';
+import { castTo, type TensorOrScalar } from './ops/util.js';
 import { fillNormal, fillUniform } from './random.js';
 
 export type Dims = number | readonly number[];
@@ -184,7 +184,7 @@ export class Tensor {
   /** The value of a one-element tensor as a JS number (bools as 0/1... as `true`/`false`). */
   item(): number {
     if (this.numel() !== 1) {
-      throw new RangeError(`item: a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+      throw new RangeError(`item: only one element tensors can be converted to Python scalars (got a Tensor with ${this.numel()} elements)`);
     }
     return this._data.dataSync()[0] as number;
   }
@@ -253,7 +253,7 @@ export class Tensor {
     if (!shp.sameShapeAs(value, this)) {
       throw new RangeError(`${op}: output with shape [${this.shape.join(', ')}] doesn't match the broadcast shape [${value.shape.join(', ')}]`);
     }
-    const data = value.dtype === this.dtype ? tf.clone(value._data) : tf.cast(value._data, this.dtype);
+    const data = value.dtype === this.dtype ? tf.clone(value._data) : castTo(value._data, this.dtype);
     this._setData(data);
     value.dispose();
     return this;
@@ -331,6 +331,9 @@ export class Tensor {
   }
   log1p(): Tensor {
     return pw.log1p(this);
+  }
+  expm1(): Tensor {
+    return pw.expm1(this);
   }
   sqrt(): Tensor {
     return pw.sqrt(this);

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { unary } from './pointwise.js';
-import { normDim } from './util.js';
+import { composite, normDim } from './util.js';
 import { transpose } from './shape.js';
 
 /** `torch.relu`; its gradient at 0 is 0, as PyTorch. */
@@ -11,20 +11,25 @@ export const relu = (x: Tensor): Tensor => unary('relu', x, tf.relu, x.dtype !==
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, tf.sigmoid);
 export const tanh = (x: Tensor): Tensor => unary('tanh', x, tf.tanh);
 /** `F.silu` (x·σ(x)). */
-export const silu = (x: Tensor): Tensor => x.mul(sigmoid(x));
+export const silu = (x: Tensor): Tensor => composite([x], () => x.mul(sigmoid(x)));
 /** `F.softplus` with beta 1: log(1 + exp(x)), computed stably. */
 export const softplus = (x: Tensor): Tensor => unary('softplus', x, tf.softplus);
 
 /** `F.leaky_relu(x, negative_slope=0.01)`. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  const c = x.to('float32');
-  return record('leakyRelu', new Tensor(tf.leakyRelu(c._data, negativeSlope)), [c], { negativeSlope });
+  return composite([x], () => {
+    const c = x.to('float32');
+    return record('leakyRelu', new Tensor(tf.leakyRelu(c._data, negativeSlope)), [c], { negativeSlope });
+  });
 }
 
 /** `F.elu(x, alpha=1)`. */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  const c = x.to('float32');
-  return record('elu', new Tensor(tf.where(tf.greater(c._data, 0), c._data, tf.mul(tf.expm1(c._data), alpha))), [c], { alpha });
+  return composite([x], () => {
+    const c = x.to('float32');
+    const data = tf.tidy(() => tf.where(tf.greater(c._data, 0), c._data, tf.mul(tf.expm1(c._data), alpha)));
+    return record('elu', new Tensor(data), [c], { alpha });
+  });
 }
 
 /**
@@ -32,7 +37,9 @@ export function elu(x: Tensor, alpha = 1): Tensor {
  * approximation with `approximate: 'tanh'`.
  */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
-  const c = x.to('float32');
+  return composite([x], () => geluFloat(x.to('float32'), approximate));
+}
+function geluFloat(c: Tensor, approximate: 'none' | 'tanh'): Tensor {
   const data = tf.tidy(() => {
     const v = c._data;
     if (approximate === 'tanh') {
@@ -47,10 +54,13 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
 /** Runs a last-axis tfjs kernel along `dim` by moving `dim` last and back. */
 function alongDim(op: string, x: Tensor, dim: number, kernel: (v: tf.Tensor) => tf.Tensor): Tensor {
   const d = normDim(dim, x.ndim, op);
+  return composite([x], () => alongDimFloat(op, x, d, kernel));
+}
+function alongDimFloat(op: string, x: Tensor, d: number, kernel: (v: tf.Tensor) => tf.Tensor): Tensor {
   const c = x.to('float32');
   if (c.ndim === 0) return record(op, new Tensor(tf.tidy(() => tf.reshape(kernel(tf.reshape(c._data, [1])), []))), [c], { dim: 0 });
   if (d === c.ndim - 1) return record(op, new Tensor(kernel(c._data)), [c], { dim: d });
-  return transpose(alongDim(op, transpose(c, d, -1), -1, kernel), d, -1);
+  return transpose(alongDimFloat(op, transpose(c, d, -1), c.ndim - 1, kernel), d, -1);
 }
 
 /** `torch.softmax(x, dim)`: exp(x) / sum(exp(x)) along `dim`. */

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { binary } from './pointwise.js';
-import { boolData, broadcastShapes, type TensorOrScalar } from './util.js';
+import { boolData, broadcastShapes, composite, type TensorOrScalar } from './util.js';
 
 const cmp = (op: string, kernel: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
   binary(op, a, b, kernel, { differentiable: false });
@@ -56,8 +56,10 @@ export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Te
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new Error("clamp: At least one of 'min' or 'max' must not be None");
   }
-  let out = x;
-  if (min !== undefined && min !== null) out = binary('clampMin', out, min, tf.maximum);
-  if (max !== undefined && max !== null) out = binary('clampMax', out, max, tf.minimum);
-  return out;
+  return composite([x, min, max], () => {
+    let out = x;
+    if (min !== undefined && min !== null) out = binary('clampMin', out, min, tf.maximum);
+    if (max !== undefined && max !== null) out = binary('clampMax', out, max, tf.minimum);
+    return out;
+  });
 }

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
-import { broadcastShapes, shapeStr } from './util.js';
+import { broadcastShapes, composite, shapeStr } from './util.js';
 import { expand, reshape } from './shape.js';
 
 function checkFloat(op: string, a: Tensor, b: Tensor): void {
@@ -23,7 +23,18 @@ export function mm(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`mm: mat1 and mat2 shapes cannot be multiplied (${a.shape.join('x')} and ${b.shape.join('x')})`);
   }
   checkFloat('mm', a, b);
-  return record('mm', new Tensor(tf.matMul(a._data, b._data)), [a, b]);
+  return record('mm', new Tensor(matMul2d(a._data, b._data)), [a, b]);
+}
+
+/**
+ * A plain 2-D tfjs matMul, with what the WASM kernel lacks: an inner size of 0 (it returns
+ * uninitialised memory; PyTorch gives zeros) and integer operands (computed in float32, exact
+ * below 2^24).
+ */
+function matMul2d(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  if (a.shape[1] === 0) return tf.zeros([a.shape[0]!, b.shape[1]!], a.dtype);
+  if (a.dtype === 'float32') return tf.matMul(a, b);
+  return tf.tidy(() => tf.cast(tf.matMul(tf.cast(a, 'float32'), tf.cast(b, 'float32')), a.dtype));
 }
 
 /** `torch.bmm`: [B, n, m] @ [B, m, p] → [B, n, p], as B plain 2-D products. */
@@ -35,10 +46,10 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`bmm: Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
   }
   checkFloat('bmm', a, b);
-  const data = tf.tidy(() => {
+  const data = a.shape[0] === 0 ? tf.zeros([0, a.shape[1]!, b.shape[2]!], a.dtype) : tf.tidy(() => {
     const as = tf.unstack(a._data);
     const bs = tf.unstack(b._data);
-    return tf.stack(as.map((x, i) => tf.matMul(x, bs[i]!)));
+    return tf.stack(as.map((x, i) => matMul2d(x, bs[i]!)));
   });
   return record('bmm', new Tensor(data), [a, b]);
 }
@@ -48,13 +59,16 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
  * batch dims. A 1-D operand gets a dim added (and removed from the result), as in PyTorch.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  return composite([a, b], () => matmulImpl(a, b));
+}
+function matmulImpl(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   if (a.ndim === 1 && b.ndim === 1) {
     if (a.shape[0] !== b.shape[0]) throw new RangeError(`dot: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
     return reshape(mm(reshape(a, [1, -1]), reshape(b, [-1, 1])), []);
   }
-  if (a.ndim === 1) return reshape(matmul(reshape(a, [1, -1]), b), [...b.shape.slice(0, -2), b.shape[b.ndim - 1]!]);
-  if (b.ndim === 1) return reshape(matmul(a, reshape(b, [-1, 1])), a.shape.slice(0, -1));
+  if (a.ndim === 1) return reshape(matmulImpl(reshape(a, [1, -1]), b), [...b.shape.slice(0, -2), b.shape[b.ndim - 1]!]);
+  if (b.ndim === 1) return reshape(matmulImpl(a, reshape(b, [-1, 1])), a.shape.slice(0, -1));
   const [n, k] = a.shape.slice(-2) as [number, number];
   const [k2, p] = b.shape.slice(-2) as [number, number];
   if (k !== k2) {

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DType } from '../dtype.js';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
-import { broadcastShapes, castData, operands, type TensorOrScalar } from './util.js';
+import { broadcastShapes, castData, castTo, composite, operands, type TensorOrScalar } from './util.js';
 
 type Kernel2 = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
@@ -28,11 +28,15 @@ export function binary(
   broadcastShapes(op, x.shape, y.shape);
   const cx = castData(x, dtype);
   const cy = castData(y, dtype);
-  let data = kernel(cx.data, cy.data);
-  if (cx.owned) cx.data.dispose();
-  if (cy.owned) cy.data.dispose();
+  let data: tf.Tensor;
+  try {
+    data = tf.tidy(() => kernel(cx.data, cy.data));
+  } finally {
+    if (cx.owned) cx.data.dispose();
+    if (cy.owned) cy.data.dispose();
+  }
   if (opts.outDtype && data.dtype !== opts.outDtype) {
-    const cast = tf.cast(data, opts.outDtype);
+    const cast = castTo(data, opts.outDtype);
     data.dispose();
     data = cast;
   }
@@ -59,12 +63,12 @@ const floatOnly = (): DType => 'float32';
 
 /** `torch.add(a, b, alpha=1)`: a + alpha * b. */
 export function add(a: TensorOrScalar, b: TensorOrScalar, options: { alpha?: number } = {}): Tensor {
-  if (options.alpha !== undefined && options.alpha !== 1) return add(a, mul(b, options.alpha));
+  if (options.alpha !== undefined && options.alpha !== 1) return composite([a, b], () => add(a, mul(b, options.alpha!)));
   return binary('add', a, b, tf.add);
 }
 /** `torch.sub(a, b, alpha=1)`: a - alpha * b. */
 export function sub(a: TensorOrScalar, b: TensorOrScalar, options: { alpha?: number } = {}): Tensor {
-  if (options.alpha !== undefined && options.alpha !== 1) return sub(a, mul(b, options.alpha));
+  if (options.alpha !== undefined && options.alpha !== 1) return composite([a, b], () => sub(a, mul(b, options.alpha!)));
   return binary('sub', a, b, tf.sub);
 }
 /** `torch.mul` */
@@ -110,7 +114,10 @@ export const sin = (x: Tensor): Tensor => unary('sin', x, tf.sin);
 export const cos = (x: Tensor): Tensor => unary('cos', x, tf.cos);
 /** `torch.sign`: zero gradient everywhere. */
 export const sign = (x: Tensor): Tensor => unary('sign', x, tf.sign, true);
-export const floor = (x: Tensor): Tensor => unary('floor', x, tf.floor, true);
-export const ceil = (x: Tensor): Tensor => unary('ceil', x, tf.ceil, true);
+/** Rounding ops leave integer tensors unchanged (a copy), as PyTorch. */
+const rounding = (op: string, kernel: (a: tf.Tensor) => tf.Tensor) => (x: Tensor): Tensor =>
+  unary(op, x, x.dtype === 'float32' ? kernel : tf.clone, true);
+export const floor = rounding('floor', tf.floor);
+export const ceil = rounding('ceil', tf.ceil);
 /** `torch.round`: half to even, as PyTorch. */
-export const round = (x: Tensor): Tensor => unary('round', x, tf.round, true);
+export const round = rounding('round', tf.round);

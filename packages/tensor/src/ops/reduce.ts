@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor, type ValuesIndices } from '../tensor.js';
-import { boolData, castData, normDim, normDims } from './util.js';
+import { boolData, castData, composite, normDim, normDims } from './util.js';
 import { reshape } from './shape.js';
 
 type Dims = number | readonly number[] | null | undefined;
@@ -12,10 +12,20 @@ function reducedShape(shape: readonly number[], dims: readonly number[], keepdim
   return keepdim ? shape.map((d, i) => (dims.includes(i) ? 1 : d)) : shape.filter((_, i) => !dims.includes(i));
 }
 
+/**
+ * A reduction over no elements, filled with `value` (0 for sum, 1 for prod, NaN for mean, as
+ * PyTorch). tfjs-wasm's kernels return uninitialised memory there.
+ */
+function emptyReduction(x: Tensor, dims: readonly number[], keepdim: boolean, value: number, dtype: 'float32' | 'int32'): tf.Tensor {
+  return tf.fill(reducedShape(x.shape, dims, keepdim), value, dtype);
+}
+
 /** `torch.sum`: bools and ints sum to int32 (PyTorch: int64). */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normDims(dim, x.ndim, 'sum');
-  const c = castData(x, x.dtype === 'bool' ? 'int32' : x.dtype);
+  const dtype = x.dtype === 'bool' ? 'int32' : x.dtype;
+  if (x.numel() === 0) return record('sum', new Tensor(emptyReduction(x, dims, keepdim, 0, dtype)), [x], { dims, keepdim });
+  const c = castData(x, dtype);
   const out = new Tensor(tf.sum(c.data, dims, keepdim));
   if (c.owned) c.data.dispose();
   return record('sum', out, [x], { dims, keepdim });
@@ -24,6 +34,7 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 /** `torch.mean` (float result). */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normDims(dim, x.ndim, 'mean');
+  if (x.numel() === 0) return record('mean', new Tensor(emptyReduction(x, dims, keepdim, NaN, 'float32')), [x], { dims, keepdim });
   const c = castData(x, 'float32');
   const out = new Tensor(tf.mean(c.data, dims, keepdim));
   if (c.owned) c.data.dispose();
@@ -32,7 +43,12 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   const dims = normDims(dim, x.ndim, 'prod');
-  return record('prod', new Tensor(tf.prod(x._data, dims, keepdim)), [x], { dims, keepdim });
+  const dtype = x.dtype === 'float32' ? 'float32' : 'int32';
+  if (x.numel() === 0) return record('prod', new Tensor(emptyReduction(x, dims, keepdim, 1, dtype)), [x], { dims, keepdim });
+  const c = castData(x, dtype);
+  const out = new Tensor(tf.prod(c.data, dims, keepdim));
+  if (c.owned) c.data.dispose();
+  return record('prod', out, [x], { dims, keepdim });
 }
 
 function extreme(op: 'amax' | 'amin', x: Tensor, dim: Dims, keepdim: boolean): Tensor {
@@ -46,7 +62,11 @@ export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extreme(
 export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extreme('amin', x, dim, keepdim);
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
-  if (dim === undefined || dim === null) return argExtreme(op, reshape(x, [-1]), 0, false);
+  if (dim === undefined || dim === null) {
+    // Over the flattened tensor; keepdim keeps every dim as 1 (PyTorch ≥ 1.13).
+    const shape = keepdim ? x.shape.map(() => 1) : [];
+    return composite([], () => reshape(argExtreme(op, reshape(x, [-1]), 0, false), shape));
+  }
   const d = normDim(dim, x.ndim, op);
   if (x.ndim === 0) return new Tensor(tf.scalar(0, 'int32'));
   if (x.shape[d] === 0) throw new RangeError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
@@ -74,6 +94,10 @@ export function minDim(x: Tensor, dim: number, keepdim = false): ValuesIndices {
 }
 function valuesIndices(op: 'maxDim' | 'minDim', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
   const d = normDim(dim, x.ndim, op === 'maxDim' ? 'max' : 'min');
+  if (x.ndim === 0) return { values: reshape(x, []).clone(), indices: new Tensor(tf.scalar(0, 'int32')) };
+  return composite([x], () => valuesIndicesAt(op, x, d, keepdim));
+}
+function valuesIndicesAt(op: 'maxDim' | 'minDim', x: Tensor, d: number, keepdim: boolean): ValuesIndices {
   const indices = argExtreme(op === 'maxDim' ? 'argmax' : 'argmin', x, d, true);
   const values = new Tensor(gatherAlong(x._data, indices._data, d));
   record(op, values, [x], { dim: d, keepdim: true, indices });
@@ -101,6 +125,9 @@ export interface VarOptions {
 /** `torch.var`: mean of squared deviations over N - correction. */
 export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
   const dims = normDims(dim, x.ndim, 'var');
+  return composite([x], () => varianceAt(x, dims, options));
+}
+function varianceAt(x: Tensor, dims: number[], options: VarOptions): Tensor {
   const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
   const n = dims.reduce((p, d) => p * x.shape[d]!, 1);
   const centered = x.sub(x.mean(dims, true));
@@ -108,12 +135,16 @@ export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tenso
 }
 
 export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
-  return variance(x, dim, options).sqrt();
+  const dims = normDims(dim, x.ndim, 'std');
+  return composite([x], () => varianceAt(x, dims, options).sqrt());
 }
 
 /** `torch.logsumexp`, stable: m + log(sum(exp(x - m))). */
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   const dims = normDims(dim, x.ndim, 'logsumexp');
+  return composite([x], () => logsumexpAt(x, dims, keepdim));
+}
+function logsumexpAt(x: Tensor, dims: number[], keepdim: boolean): Tensor {
   const m = amax(x, dims, true).detach();
   // An all -inf (or +inf) slice would give inf - inf = nan: shift by 0 there instead.
   const finite = m.maskedFill(m.abs().eq(Infinity), 0);
@@ -122,8 +153,10 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
 }
 
 export function all(x: Tensor): Tensor {
+  if (x.numel() === 0) return new Tensor(tf.scalar(true, 'bool'));
   return new Tensor(tf.tidy(() => tf.all(boolData(x._data))));
 }
 export function any(x: Tensor): Tensor {
+  if (x.numel() === 0) return new Tensor(tf.scalar(false, 'bool'));
   return new Tensor(tf.tidy(() => tf.any(boolData(x._data))));
 }

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
-import { normDim, normDims, numelOf, sameShape, shapeStr, type Shape } from './util.js';
+import { composite, normDim, normDims, numelOf, sameShape, shapeStr, type Shape } from './util.js';
 
 /** Accepts both `reshape(2, 3)` and `reshape([2, 3])`. */
 export function shapeArg(args: number[] | [readonly number[]]): number[] {
@@ -21,6 +21,7 @@ export function sameShapeAs(a: Tensor, b: Tensor): boolean {
 export function inferShape(shape: readonly number[], numel: number, op: string): number[] {
   const out = [...shape];
   const free = out.indexOf(-1);
+  if (out.lastIndexOf(-1) !== free) throw new RangeError(`${op}: only one dimension can be inferred (shape ${shapeStr(shape)})`);
   if (out.some((d, i) => !Number.isInteger(d) || d < -1 || (d === -1 && i !== free))) {
     throw new RangeError(`${op}: invalid shape ${shapeStr(shape)}`);
   }
@@ -71,7 +72,8 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.ndim) {
     throw new RangeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`);
   }
-  const perm = normDims(dims, x.ndim, 'permute').length === dims.length ? dims.map((d) => normDim(d, x.ndim, 'permute')) : [];
+  const perm = dims.map((d) => normDim(d, x.ndim, 'permute'));
+  if (new Set(perm).size !== perm.length) throw new RangeError(`permute(): duplicate dims are not allowed (got [${dims.join(', ')}])`);
   if (perm.every((d, i) => d === i)) return x;
   return record('permute', new Tensor(tf.transpose(x._data, perm)), [x], { dims: perm });
 }
@@ -103,12 +105,14 @@ export function expand(x: Tensor, shape: Shape): Tensor {
       return cur;
     }
     if (cur !== 1 && cur !== s) {
-      throw new RangeError(`expand: the expanded size of the tensor (${s}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(shape)}.  Tensor sizes: ${shapeStr(x.shape)}`);
+      throw new RangeError(`expand: The expanded size of the tensor (${s}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(shape)}.  Tensor sizes: ${shapeStr(x.shape)}`);
     }
     return s;
   });
   if (sameShape(target, x.shape)) return x;
-  return record('expand', new Tensor(tf.broadcastTo(x._data, target)), [x], { shape: target });
+  // tfjs's broadcastTo ignores a target size of 0.
+  const data = numelOf(target) === 0 ? tf.zeros(target, x.dtype) : tf.broadcastTo(x._data, target);
+  return record('expand', new Tensor(data), [x], { shape: target });
 }
 
 /** `repeat(reps)`: tiles the tensor (`torch.Tensor.repeat`). */
@@ -116,8 +120,10 @@ export function repeat(x: Tensor, reps: readonly number[]): Tensor {
   if (reps.length < x.ndim) {
     throw new RangeError('repeat: Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
   }
-  const src = reshape(x, [...Array(reps.length - x.ndim).fill(1), ...x.shape]);
-  return record('repeat', new Tensor(tf.tile(src._data, [...reps])), [src], { reps: [...reps] });
+  return composite([x], () => {
+    const src = reshape(x, [...Array(reps.length - x.ndim).fill(1), ...x.shape]);
+    return record('repeat', new Tensor(tf.tile(src._data, [...reps])), [src], { reps: [...reps] });
+  });
 }
 
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {

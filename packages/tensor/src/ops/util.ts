@@ -3,6 +3,8 @@ import type { DType } from '../dtype.js';
 import { promoteTypes, scalarType } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { willRecord } from '../graph-hooks.js';
+import { scope } from '../lifetime.js';
 
 export type Shape = readonly number[];
 export type Scalar = number | boolean;
@@ -33,6 +35,8 @@ export function normDims(dim: number | readonly number[] | undefined | null, ndi
   if (dim === undefined || dim === null) return [...Array(ndim).keys()];
   const dims = (typeof dim === 'number' ? [dim] : dim).map((d) => normDim(d, ndim, op));
   if (new Set(dims).size !== dims.length) throw new RangeError(`${op}: dim ${dims.join(', ')} appears multiple times in the list of dims`);
+  // A 0-d tensor accepts dim 0 / -1 (PyTorch), but has no axis for the kernels to reduce.
+  if (ndim === 0) return [];
   return dims.sort((a, b) => a - b);
 }
 
@@ -61,7 +65,21 @@ export function sameShape(a: Shape, b: Shape): boolean {
 /** The backend tensor of `t` cast to `dtype` (shared, not copied, when it already has it). */
 export function castData(t: Tensor, dtype: DType): { data: tf.Tensor; owned: boolean } {
   const data = t._data;
-  return data.dtype === dtype ? { data, owned: false } : { data: tf.cast(data, dtype), owned: true };
+  return data.dtype === dtype ? { data, owned: false } : { data: castTo(data, dtype), owned: true };
+}
+
+/** `tf.cast`, except that bool is `x != 0` (see `boolData`). Always a new tensor. */
+export function castTo(data: tf.Tensor, dtype: DType): tf.Tensor {
+  return dtype === 'bool' ? (data.dtype === 'bool' ? tf.clone(data) : tf.notEqual(data, 0)) : tf.cast(data, dtype);
+}
+
+/**
+ * Runs an op built from other ops. When autograd records it, the graph owns the intermediates
+ * (they are step temporaries, see lifetime.ts); otherwise they are freed at once, so the op adds
+ * exactly the tensors it returns.
+ */
+export function composite<T>(inputs: readonly unknown[], fn: () => T): T {
+  return willRecord(inputs) ? fn() : scope(fn);
 }
 
 /**
