@@ -10,7 +10,7 @@
  * rules of lifetime.ts). With `createGraph` nothing is freed early: the new graph holds it all.
  * `backward()` ends with one `tick()`, the step boundary of lifetime.ts.
  */
-import { onesLike, registerAutogradEngine, scope, tick, withGradMode, type BackwardOptions, type Tensor } from '@flint/tensor';
+import { Tensor, onesLike, registerAutogradEngine, scope, tick, withGradMode, type BackwardOptions } from '@flint/tensor';
 import { formulas, nodeName } from './formulas/index.js';
 import { AccumulateGrad, edgeOf, Node, type Edge } from './node.js';
 
@@ -268,6 +268,7 @@ function seedsFor(
       seeds.push(withGradMode(false, () => onesLike(root)));
       owned.push(true);
     } else {
+      if (!(g instanceof Tensor)) throw new TypeError(`backward: gradient must be a Tensor (got ${typeof g}); options go in the second argument`);
       if (!sameShape(g.shape, root.shape)) {
         throw new RangeError(`Mismatch in shape: grad_output[${i}] has a shape of ${sizeStr(g.shape)} and output[${i}] has a shape of ${sizeStr(root.shape)}.`);
       }

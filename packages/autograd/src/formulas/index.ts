@@ -1,5 +1,6 @@
 /** Every backward formula, by recorded op name (`derivatives.yaml`). */
 import { activationFormulas } from './activation.js';
+import { convFormulas } from './conv.js';
 import { indexingFormulas } from './indexing.js';
 import { linalgFormulas } from './linalg.js';
 import { pointwiseFormulas } from './pointwise.js';
@@ -14,6 +15,7 @@ export const formulas: Record<string, Formula> = {
   ...linalgFormulas,
   ...shapeFormulas,
   ...indexingFormulas,
+  ...convFormulas,
 };
 
 export { nodeName } from './names.js';
