@@ -3,6 +3,7 @@
  * the gradients of every input after `output.backward(grad_output)`.
  */
 import { describe, it } from 'vitest';
+import '@flint/autograd';
 import { adaptiveAvgPool2d, avgPool2d, conv2d, maxPool2d, pad, type Tensor } from '@flint/tensor';
 import { FIXTURES, expectClose, loadTensors, readJson } from './test-utils/compare.js';
 
@@ -36,6 +37,17 @@ describe('functional ops match PyTorch', () => {
       const inputs: Record<string, Tensor> = {};
       for (const k of ['input', 'weight', 'bias']) if (data[`${c.name}/${k}`]) inputs[k] = data[`${c.name}/${k}`]!;
       expectClose(apply(c, inputs), data[`${c.name}/output`]!, `${c.name} output`, spec.atol, spec.rtol);
+    });
+    it(`${c.name} backward`, () => {
+      const inputs: Record<string, Tensor> = {};
+      for (const k of ['input', 'weight', 'bias']) {
+        const t = data[`${c.name}/${k}`];
+        if (t) inputs[k] = t.detach().requiresGrad_();
+      }
+      apply(c, inputs).backward(data[`${c.name}/grad_output`]!);
+      for (const [k, t] of Object.entries(inputs)) {
+        expectClose(t.grad!, data[`${c.name}/grad/${k}`]!, `${c.name} grad.${k}`, spec.atol, spec.rtol);
+      }
     });
   }
 });

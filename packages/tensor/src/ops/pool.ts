@@ -11,9 +11,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
-import { outSize, pad, pair, toNCHW, toNHWC, type Size2 } from './conv.js';
+import { outSize, pair, toNCHW, toNHWC, type Size2 } from './conv.js';
 import { mm } from './linalg.js';
-import { maximum } from './pointwise.js';
 import { mean } from './reduce.js';
 import { reshape, transpose } from './shape.js';
 import { shapeStr } from './util.js';
@@ -117,52 +116,69 @@ export function maxPool2d(x: Tensor, kernelSize: Size2, options: MaxPool2dOption
   const u = unbatched(x, (x4) => maxPool2d(x4, kernelSize, options));
   if (u) return u;
   const a = geometry('max_pool2d', x, kernelSize, options);
-  if (a.dilation[0] > 1 || a.dilation[1] > 1) return dilatedMaxPool(x, a);
   const data = tf.tidy(() => {
     const xp = padNHWC(toNHWC(x._data), a, -Infinity) as tf.Tensor4D;
-    return toNCHW(crop(tf.maxPool(xp, a.kernel, a.stride, 'valid'), a));
+    // The WASM kernel has no dilation: then take the maximum over the kernel taps.
+    const y = a.dilation[0] === 1 && a.dilation[1] === 1 ? crop(tf.maxPool(xp, a.kernel, a.stride, 'valid'), a) : maxOverTaps(xp, a);
+    return toNCHW(y);
   });
   return record('maxPool2d', new Tensor(data), [x], a);
 }
 
+/** Strided view of padded NHWC data at kernel tap (i, j): `[N, Ho, Wo, C]`. */
+function tapView(xp: tf.Tensor, a: Pool2dAttrs, i: number, j: number): tf.Tensor {
+  const [n, , , c] = xp.shape as [number, number, number, number];
+  const [oh, ow] = a.outShape;
+  const top = i * a.dilation[0];
+  const left = j * a.dilation[1];
+  return tf.stridedSlice(xp, [0, top, left, 0], [n, top + (oh - 1) * a.stride[0] + 1, left + (ow - 1) * a.stride[1] + 1, c], [1, a.stride[0], a.stride[1], 1]);
+}
+
+function maxOverTaps(xp: tf.Tensor, a: Pool2dAttrs): tf.Tensor {
+  let out = tapView(xp, a, 0, 0);
+  for (let i = 0; i < a.kernel[0]; i++) for (let j = 0; j < a.kernel[1]; j++) if (i + j > 0) out = tf.maximum(out, tapView(xp, a, i, j));
+  return out;
+}
+
 /**
- * The gradient of `maxPool2d` w.r.t. its input (`max_pool2d_with_indices_backward`): each
- * output gradient goes to the position of its window's maximum. Not itself differentiable.
+ * The gradient of `maxPool2d` w.r.t. its input (`max_pool2d_with_indices_backward`): each output
+ * gradient goes to the first position (row-major) of its window's maximum, as in PyTorch. WASM's
+ * `MaxPoolGrad` kernel drops gradients in some windows (tfjs 4.22), so this is built from
+ * elementwise kernels: per kernel tap, the outputs whose maximum sits there, placed back on the
+ * input grid by a stride-dilating reshape and a pad. Not itself differentiable.
  */
 export function maxPool2dBackward(gradOutput: Tensor, input: Tensor, attrs: Pool2dAttrs): Tensor {
   const [n, c, h, w] = input.shape as [number, number, number, number];
+  const { kernel, stride, dilation, padding } = attrs;
+  const [oh, ow] = attrs.outShape;
+  const [sh, sw] = stride;
+  const hp = h + 2 * padding[0] + attrs.extra[0];
+  const wp = w + 2 * padding[1] + attrs.extra[1];
   const data = tf.tidy(() => {
-    const xp = padNHWC(toNHWC(input._data), attrs, -Infinity) as tf.Tensor4D;
-    // The 'valid' pool over the padded input may have one more row/column than PyTorch's output.
-    const full = tf.maxPool(xp, attrs.kernel, attrs.stride, 'valid');
-    let dy = toNHWC(gradOutput._data) as tf.Tensor;
-    if (full.shape[1] !== dy.shape[1] || full.shape[2] !== dy.shape[2]) {
-      dy = tf.pad(dy, [[0, 0], [0, full.shape[1] - dy.shape[1]!], [0, full.shape[2] - dy.shape[2]!], [0, 0]]);
+    const xp = padNHWC(toNHWC(input._data), attrs, -Infinity);
+    const dy = toNHWC(gradOutput._data);
+    const tap = (i: number, j: number): tf.Tensor => tapView(xp, attrs, i, j);
+    const out = maxOverTaps(xp, attrs);
+    let taken: tf.Tensor = tf.zeros([n, oh, ow, c], 'bool');
+    let dxp: tf.Tensor = tf.zeros([n, hp, wp, c]);
+    const zero = tf.zerosLike(dy);
+    for (let i = 0; i < kernel[0]; i++) {
+      for (let j = 0; j < kernel[1]; j++) {
+        const hit = tf.logicalAnd(tf.equal(tap(i, j), out), tf.logicalNot(taken));
+        taken = tf.logicalOr(taken, hit);
+        // [N, Ho, Wo, C] → every s-th row/column of [N, Ho·sh, Wo·sw, C], then shifted to the tap.
+        const spread = tf.reshape(tf.pad(tf.reshape(tf.where(hit, dy, zero), [n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, c]);
+        const top = i * dilation[0];
+        const left = j * dilation[1];
+        const rows = Math.min(oh * sh, hp - top);
+        const cols = Math.min(ow * sw, wp - left);
+        const fitted = rows === oh * sh && cols === ow * sw ? spread : tf.slice(spread, [0, 0, 0, 0], [n, rows, cols, c]);
+        dxp = tf.add(dxp, tf.pad(fitted, [[0, 0], [top, hp - top - rows], [left, wp - left - cols], [0, 0]]));
+      }
     }
-    const dxp = tf.engine().runKernel('MaxPoolGrad', { dy, input: xp, output: full }, { filterSize: attrs.kernel, strides: attrs.stride, pad: 'valid' }) as tf.Tensor;
-    return toNCHW(tf.slice(dxp, [0, attrs.padding[0], attrs.padding[1], 0], [n, h, w, c]));
+    return toNCHW(tf.slice(dxp, [0, padding[0], padding[1], 0], [n, h, w, c]));
   });
   return new Tensor(data);
-}
-
-/** Dilated windows (no WASM kernel): the maximum over kh·kw strided views, from Flint ops. */
-function dilatedMaxPool(x: Tensor, a: Pool2dAttrs): Tensor {
-  const [ph, pw] = a.padding;
-  const xp = ph + pw + a.extra[0] + a.extra[1] > 0 ? padded(x, a) : x;
-  const [oh, ow] = a.outShape;
-  let out: Tensor | null = null;
-  for (let i = 0; i < a.kernel[0]; i++) {
-    for (let j = 0; j < a.kernel[1]; j++) {
-      const r0 = i * a.dilation[0];
-      const c0 = j * a.dilation[1];
-      const view = xp.index(':', ':', `${r0}:${r0 + (oh - 1) * a.stride[0] + 1}:${a.stride[0]}`, `${c0}:${c0 + (ow - 1) * a.stride[1] + 1}:${a.stride[1]}`);
-      out = out === null ? view : maximum(out, view);
-    }
-  }
-  return out!;
-}
-function padded(x: Tensor, a: Pool2dAttrs): Tensor {
-  return pad(x, [a.padding[1], a.padding[1] + a.extra[1], a.padding[0], a.padding[0] + a.extra[0]], { value: -Infinity });
 }
 
 // ---- average pooling ------------------------------------------------------------------------
@@ -181,7 +197,7 @@ export function avgPool2d(x: Tensor, kernelSize: Size2, options: AvgPool2dOption
     throw new RangeError('avg_pool2d: divisor must be not zero');
   }
   const scale = avgScale(x.shape[2]!, x.shape[3]!, a, options.countIncludePad ?? true, divisorOverride);
-  const attrs = { ...a, scale };
+  const attrs = { ...a, scale, countIncludePad: options.countIncludePad ?? true, divisorOverride };
   const data = tf.tidy(() => {
     const xp = padNHWC(toNHWC(x._data), a, 0) as tf.Tensor4D;
     let y = crop(tf.avgPool(xp, a.kernel, a.stride, 'valid'), a);
@@ -220,7 +236,7 @@ function avgScale(h: number, w: number, a: Pool2dAttrs, countIncludePad: boolean
 }
 
 /** The gradient of `avgPool2d` w.r.t. its input: spreads each (rescaled) output gradient over its window. */
-export function avgPool2dBackward(gradOutput: Tensor, inputShape: readonly number[], attrs: Pool2dAttrs & { scale: Float32Array | null }): Tensor {
+export function avgPool2dBackward(gradOutput: Tensor, inputShape: readonly number[], attrs: Pool2dAttrs & { scale: Float32Array | null; countIncludePad?: boolean; divisorOverride?: number | null }): Tensor {
   const [n, c, h, w] = inputShape as [number, number, number, number];
   const hp = h + 2 * attrs.padding[0] + attrs.extra[0];
   const wp = w + 2 * attrs.padding[1] + attrs.extra[1];
