@@ -78,6 +78,9 @@ export class Tensor {
     if (this._released !== null) return;
     this._tf.dispose();
     this._released = reason;
+    // The .grad belongs to this tensor: once it is gone, its grad is a step temporary like any other.
+    if (this._grad) unkeep(this._grad);
+    this._grad = null;
   }
 
   get shape(): readonly number[] {
