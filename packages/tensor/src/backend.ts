@@ -49,4 +49,9 @@ export function memory(): { numTensors: number; numBytes: number } {
   return { numTensors: m.numTensors, numBytes: m.numBytes };
 }
 
-await ready();
+// Node finds the WASM binaries inside the package, so the import leaves WASM ready. A browser
+// bundle must first say where they are (`setWasmPaths`, wasm-paths.ts): there the import leaves
+// `cpu` active (so nothing starts WASM with the wrong URLs) and WASM starts at `await ready()`.
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+if (isNode) await ready();
+else await tf.setBackend('cpu');
