@@ -9,7 +9,7 @@ import { torchName, type DType } from './dtype.js';
 import { formatTensor } from './format.js';
 import { autogradEngine, record, type GradNode } from './graph-hooks.js';
 import { isGradEnabled } from './grad-mode.js';
-import { forget, keep, setTensorCheck, track, unkeep } from './lifetime.js';
+import { currentGeneration, forget, keep, setTensorCheck, track, unkeep } from './lifetime.js';
 import * as act from './ops/activation.js';
 import * as cmp from './ops/compare.js';
 import * as idx from './ops/indexing.js';
@@ -61,6 +61,7 @@ export class Tensor {
   /** @internal The live backend tensor; throws a clear error once released. */
   get _data(): tf.Tensor {
     if (this._released !== null) throw releasedError(this);
+    this._gen = currentGeneration(); // a use refreshes a step temporary (lifetime.ts)
     return this._tf;
   }
 
