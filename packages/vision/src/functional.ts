@@ -1,0 +1,68 @@
+/**
+ * vision's functional ops (`torch.nn.functional` for images): `F.conv2d`, `F.batchNorm`,
+ * `F.maxPool2d`, `F.avgPool2d`, `F.adaptiveAvgPool2d`, `F.pad`. The kernels live in
+ * `@flint/tensor`; batch norm is composed here from tensor ops.
+ */
+import { noGrad } from '@flint/autograd';
+import type { Tensor } from '@flint/tensor';
+
+export { conv2d, pad, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '@flint/tensor';
+export type { Conv2dOptions, MaxPool2dOptions, AvgPool2dOptions, PadMode } from '@flint/tensor';
+
+export interface BatchNormOptions {
+  /** Per-channel scale `[C]` (γ). */
+  weight?: Tensor | null;
+  /** Per-channel shift `[C]` (β). */
+  bias?: Tensor | null;
+  /** Use batch statistics (and update the running ones) rather than the running ones (default false). */
+  training?: boolean;
+  /** Running-stat update factor: `running = (1 - momentum)·running + momentum·batch` (default 0.1). */
+  momentum?: number;
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * `torch.nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training,
+ * momentum, eps)` over `[N, C, *]`: `y = (x - mean) / √(var + eps) · weight + bias` per channel.
+ * In training the mean and the biased variance come from the batch (over N and every spatial
+ * position), and the running stats, if given, are updated in place with the batch mean and the
+ * UNBIASED variance; otherwise the running stats are used. https://arxiv.org/abs/1502.03167
+ */
+export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+  const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
+  if (input.ndim < 2) throw new RangeError(`batch_norm: expected an input of at least 2 dims [N, C, *] (got [${input.shape.join(', ')}])`);
+  const c = input.shape[1]!;
+  const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
+  const bshape = input.shape.map((d, i) => (i === 1 ? d : 1));
+  for (const [name, t] of [['running_mean', runningMean], ['running_var', runningVar], ['weight', weight], ['bias', bias]] as const) {
+    if (t && (t.ndim !== 1 || t.shape[0] !== c)) {
+      throw new RangeError(`batch_norm: ${name} should contain ${c} elements not ${t.numel()}`);
+    }
+  }
+  let mean: Tensor;
+  let variance: Tensor;
+  if (training) {
+    const count = input.numel() / c;
+    if (count <= 1) throw new RangeError(`batch_norm: Expected more than 1 value per channel when training, got input size [${input.shape.join(', ')}]`);
+    mean = input.mean(dims, true);
+    variance = input.var(dims, { correction: 0, keepdim: true });
+    if (runningMean || runningVar) {
+      noGrad(() => {
+        if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.detach().reshape([c]).mul(momentum)));
+        if (runningVar) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.detach().reshape([c]).mul((momentum * count) / (count - 1))));
+      });
+    }
+  } else {
+    if (!runningMean || !runningVar) throw new Error('batch_norm: running_mean and running_var must be defined in evaluation mode');
+    mean = runningMean.reshape(bshape);
+    variance = runningVar.reshape(bshape);
+  }
+  // y = x·scale + shift with per-channel scale = weight/√(var + eps), shift = bias - mean·scale:
+  // two full-size ops instead of four.
+  let scale = variance.add(eps).rsqrt();
+  if (weight) scale = scale.mul(weight.reshape(bshape));
+  let shift = mean.mul(scale).neg();
+  if (bias) shift = shift.add(bias.reshape(bshape));
+  return input.mul(scale).add(shift);
+}
