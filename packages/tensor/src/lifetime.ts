@@ -94,7 +94,8 @@ export function setTensorCheck(fn: (v: unknown) => v is Tensor): void {
 /**
  * Runs `fn` and releases every tensor created inside it, except the tensors in its return value
  * (a tensor, or arrays / plain objects / Maps of them) and tensors that became kept inside
- * (parameters, gradients, optimizer state). Like `tf.tidy`; synchronous `fn` only.
+ * (parameters, gradients, optimizer state). If `fn` throws, everything it created (and did not
+ * keep) is released. Like `tf.tidy`; synchronous `fn` only.
  */
 export function scope<T>(fn: () => T): T {
   const created: Tensor[] = [];
@@ -102,6 +103,10 @@ export function scope<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
+  } catch (err) {
+    // A throwing fn returns nothing: everything it created (and did not keep) goes.
+    for (const t of created) if (!t._kept && !t.isReleased) t.dispose();
+    throw err;
   } finally {
     scopes.pop();
   }
