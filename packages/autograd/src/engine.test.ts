@@ -83,6 +83,11 @@ describe('backward', () => {
     expect(x.grad!.tolist()).toEqual([4, 6]);
   });
 
+  // lifetime.ts says each use as an op input refreshes a step temporary, but uses do not refresh yet:
+  // a temporary leaf (created after the first tick, not kept) is released three ticks after its
+  // creation even while every step uses it, and its .grad with it.
+  it.todo('lifetime: a temporary leaf used by every step survives more than RETAIN_TICKS backward() calls (needs refresh-on-use in @flint/tensor)');
+
   it('a leaf root accumulates its own gradient', () => {
     const x = leaf([1, 2]);
     x.backward(tensor([3, 4]));
