@@ -6,7 +6,7 @@
 import { tensor, where, type Tensor } from '@flint/tensor';
 import { shapeStr } from '../repr.js';
 import { logSoftmax } from './activation.js';
-import { oneHot } from './sparse.js';
+import { oneHotUnchecked } from './sparse.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -69,7 +69,7 @@ function pick(logp: Tensor, target: Tensor, options: NLLLossOptions, op: string)
     const hi = safe.max().item();
     if (lo < 0 || hi >= C) throw new RangeError(`${op}: Target ${lo < 0 ? lo : hi} is out of bounds.`);
   }
-  const hot = oneHot(safe, C).float().mul(valid.unsqueeze(-1));
+  const hot = oneHotUnchecked(safe, C).float().mul(valid.unsqueeze(-1));
   const weight = options.weight ?? null;
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) {
     throw new RangeError(`${op}: weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${shapeStr(weight.shape)}`);

@@ -17,6 +17,11 @@ export function oneHot(input: Tensor, numClasses = -1): Tensor {
   } else if (numClasses === -1) {
     throw new RangeError('oneHot: Can not infer total number of classes from empty tensor.');
   }
+  return oneHotUnchecked(input, numClasses);
+}
+
+/** @internal `oneHot` of indices already known to lie in [0, numClasses). */
+export function oneHotUnchecked(input: Tensor, numClasses: number): Tensor {
   return input.unsqueeze(-1).eq(arange(numClasses)).int();
 }
 
