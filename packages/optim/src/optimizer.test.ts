@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import '@flint/autograd';
 import { enableGrad, isGradEnabled } from '@flint/autograd';
-import { memory, randn, manualSeed, tensor, zeros, type Tensor } from '@flint/tensor';
+import { memory, randn, manualSeed, tensor, zeros, Tensor } from '@flint/tensor';
 import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type OptimizerStateDict } from './index.js';
 
 const leaf = (values: number[]): Tensor => tensor(values, { requiresGrad: true }).keep();
@@ -217,12 +217,12 @@ describe('stateDict / loadStateDict', () => {
       // Snapshot: the parameters' values and a JSON-able copy of the optimizer state.
       const savedParams = a.params.map((p) => Array.from(p.dataSync()));
       const live = optA.stateDict();
-      const saved: OptimizerStateDict = {
+      const saved = {
         param_groups: structuredClone(live.param_groups),
         state: Object.fromEntries(
           Object.entries(live.state).map(([k, s]) => [
             k,
-            Object.fromEntries(Object.entries(s).map(([key, v]) => [key, v instanceof Object && 'dataSync' in v ? Array.from(v.dataSync()) : v])),
+            Object.fromEntries(Object.entries(s).map(([key, v]) => [key, v instanceof Tensor ? Array.from(v.dataSync()) : v])),
           ]),
         ),
       };
