@@ -28,17 +28,29 @@ function share(wins: Tensor, ties: Tensor): Tensor {
   return wins.float().add(ties.float().mul(0.5));
 }
 
+// PyTorch masks exponent == 0 for the base, and base == 0 with exponent ≥ 0 for the exponent.
+const powTensor = binary((g, x, y, ctx) => [
+  () => where(y().eq(0), 0, g.mul(y()).mul(x().pow(y().sub(1)))),
+  () => g.mul(where(logicalAnd(x().eq(0), y().ge(0)), 0, ctx.output(0).mul(x().log()))),
+]);
+
+/** `x.pow(p)` for a number p (MSE's `pow(2)`): p·x^(p-1), with the exponent read once. */
+const powScalar: Formula = (ctx, [g]) => {
+  const p = ctx.input(1).item();
+  return each(ctx, () => {
+    if (p === 0) return zeros(ctx.inputShapes[0]!);
+    const x = ctx.input(0);
+    return sumToShape(g!.mul(p === 2 ? x : x.pow(p - 1)).mul(p), ctx.inputShapes[0]!);
+  });
+};
+
 export const pointwiseFormulas: Record<string, Formula> = {
   add: binary((g) => [() => g, () => g]),
   sub: binary((g) => [() => g, () => g.neg()]),
   mul: binary((g, x, y) => [() => g.mul(y()), () => g.mul(x())]),
   // d(x/y)/dy = -x/y²
   div: binary((g, x, y) => [() => g.div(y()), () => g.neg().mul(x()).div(y().mul(y()))]),
-  // PyTorch masks exponent == 0 for the base, and base == 0 with exponent ≥ 0 for the exponent.
-  pow: binary((g, x, y, ctx) => [
-    () => where(y().eq(0), 0, g.mul(y()).mul(x().pow(y().sub(1)))),
-    () => g.mul(where(logicalAnd(x().eq(0), y().ge(0)), 0, ctx.output(0).mul(x().log()))),
-  ]),
+  pow: (ctx, grads) => (ctx.inputShapes[1]!.length === 0 && !ctx.needsInputGrad[1] ? powScalar(ctx, grads) : powTensor(ctx, grads)),
   maximum: binary((g, x, y) => [() => g.mul(share(x().gt(y()), x().eq(y()))), () => g.mul(share(y().gt(x()), x().eq(y())))]),
   minimum: binary((g, x, y) => [() => g.mul(share(x().lt(y()), x().eq(y()))), () => g.mul(share(y().lt(x()), x().eq(y())))]),
   // clamp: the bounds themselves pass the gradient to x (as PyTorch).
