@@ -298,3 +298,15 @@ describe('Module: memory', () => {
     expect(memory().numTensors).toBe(at10);
   });
 });
+
+describe('Module: what registration cannot see', () => {
+  it('refuses modules or parameters hidden in plain arrays and objects', () => {
+    class Bad extends Module {
+      layers = [new Linear(2, 2)];
+    }
+    expect(() => new Bad()).toThrow("cannot assign an array holding a Module to 'layers': its contents would not be registered (not in parameters() or stateDict()); use ModuleList");
+    const m = new Module();
+    expect(() => ((m as unknown as { ps: unknown }).ps = { a: new Parameter(zeros([1])) })).toThrow(/use registerParameter\(\) for each/);
+    (m as unknown as { sizes: number[] }).sizes = [1, 2];
+  });
+});

@@ -13,16 +13,19 @@
  *   `Parameter` lands in `_parameters`, a `Module` in `_modules`, and a tensor assigned to a name
  *   registered with `registerBuffer` in `_buffers`, in assignment order, as PyTorch's
  *   `__setattr__`. A field cannot be assigned before `super()` (JS forbids `this` there), so
- *   nothing escapes registration; what is *not* registered, as in PyTorch, is a parameter or
- *   module hidden inside a plain array or object (`this.layers = [new Linear(2, 2)]`): use
- *   `ModuleList` / `ModuleDict`. A field declared without initialiser in a subclass
+ *   nothing escapes registration. What PyTorch silently leaves unregistered, a parameter or
+ *   module inside a plain array or object (`this.layers = [new Linear(2, 2)]`), is refused with
+ *   an error naming `ModuleList` / `ModuleDict`. A field declared without initialiser in a subclass
  *   (`weight!: Parameter`, which JS defines as `undefined`) leaves a registered slot alone; prefer
  *   `declare weight: Parameter`.
  * - **Memory.** Parameters and buffers are kept (`keep()`); when a registered parameter or
  *   buffer is replaced (or deleted) and no module holds it any more, the old tensor is disposed.
  *   An outermost module call (not nested in another module's `forward`) made in eval mode or
  *   under `noGrad` calls `tick()` first, so an evaluation loop frees its temporaries without
- *   `scope()` calls; in training, `backward()` ticks.
+ *   `scope()` calls; in training, `backward()` ticks. Each such call is a step boundary: a
+ *   temporary not used during two of them is released, so code that chains several top-level
+ *   module calls in eval mode and holds an intermediate across more than two of them should
+ *   `keep()` it (or put the chain in one module's `forward`, where nested calls do not tick).
  */
 import { noGrad } from '@flint/autograd';
 import { Tensor, isGradEnabled, tick } from '@flint/tensor';
@@ -569,6 +572,7 @@ function assign(m: Module, name: string, value: unknown): boolean {
     putModule(m, name, null);
     return true;
   }
+  checkHidden(name, value);
   if (m._buffers.has(name)) {
     if (value === undefined) return true;
     if (value !== null && !(value instanceof Tensor)) {
@@ -578,6 +582,24 @@ function assign(m: Module, name: string, value: unknown): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * A parameter or module inside a plain array or object would not be registered (PyTorch ignores
+ * it silently, a classic bug): Flint refuses the assignment and names the container to use.
+ */
+function checkHidden(name: string, value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  const isArray = Array.isArray(value);
+  if (!isArray && Object.getPrototypeOf(value) !== Object.prototype && !(value instanceof Map)) return;
+  const items = isArray ? value : value instanceof Map ? [...value.values()] : Object.values(value);
+  const hidden = items.find((v) => v instanceof Parameter || v instanceof Module);
+  if (hidden === undefined) return;
+  const what = hidden instanceof Parameter ? 'Parameter' : 'Module';
+  const use = hidden instanceof Parameter ? 'registerParameter() for each' : isArray ? 'ModuleList' : 'ModuleDict';
+  throw new TypeError(
+    `cannot assign ${isArray ? 'an array' : 'an object'} holding a ${what} to '${name}': its contents would not be registered (not in parameters() or stateDict()); use ${use}`,
+  );
 }
 
 function hasSetter(obj: object, name: string): boolean {
