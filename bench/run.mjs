@@ -1,0 +1,275 @@
+/**
+ * Flint's benchmarks: every workload against what a user would pick instead, in one run.
+ *
+ *   pnpm run bench                      # build, then everything but W5 (~6–9 min on 2 cores)
+ *   node bench/run.mjs --only W1,D1     # some workloads (D1 D2 W1 W2 W3 W4 W5 soak)
+ *   node bench/run.mjs --quick          # few reps, short soak: a smoke run (~2 min)
+ *   node bench/run.mjs --mnist          # also W5 (MNIST time to 97.5%; minutes)
+ *
+ * Each implementation runs in its own process (bench/workloads/*.mjs, bench/torch_bench.py), one
+ * after another, so backends, memory and RSS never mix. Prints one table and writes JSON to
+ * bench/results/latest.json (full default run) or bench/results/partial.json (--only / --quick).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+const { values: cli } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    mnist: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    python: { type: 'string', default: process.env.PYTHON ?? '/usr/bin/python3' },
+  },
+});
+
+const ALL = ['D1', 'D2', 'W1', 'W2', 'W3', 'W4', 'soak', 'W5'];
+const selected = cli.only ? cli.only.split(',').map((s) => s.trim()) : ALL.filter((w) => w !== 'W5' || cli.mnist);
+for (const w of selected) if (!ALL.includes(w)) throw new Error(`run.mjs: unknown workload ${w} (known: ${ALL.join(' ')})`);
+
+/** Timing per workload: [warmup, reps, budget seconds]; --quick shrinks them. */
+const TIMING = {
+  D1: [10, 50, 8],
+  D2: [5, 30, 8],
+  W1: [3, 20, 12],
+  W2: [3, 15, 15],
+  W3: [3, 10, 15],
+  W4: [3, 15, 12],
+};
+const QUICK = [1, 3, 2];
+const SOAK_STEPS = cli.quick ? 200 : 2000;
+
+function timingArgs(workload) {
+  const [warmup, reps, budget] = cli.quick ? QUICK : TIMING[workload];
+  return ['--warmup', String(warmup), '--reps', String(reps), '--budget', String(budget)];
+}
+
+/** Runs one child process and returns its BENCH_RESULT (or an error object). */
+function runNode(script, workload, extra = [], timeoutMs = 300_000) {
+  const args = [join(here, 'workloads', script), workload, ...(workload === 'soak' ? ['--steps', String(SOAK_STEPS)] : timingArgs(workload)), ...extra];
+  return collect(process.execPath, args, /BENCH_RESULT (.*)$/m, timeoutMs);
+}
+
+/**
+ * tfjs-layers on the 'cpu' backend needs minutes for one conv training step (its conv backprop
+ * kernels are plain JS loops), so it gets one untimed-warm-up step under a deadline; a step that
+ * does not finish is reported as "> deadline", which still bounds the ratio.
+ */
+const CPU_DEADLINE_S = cli.quick ? 20 : 60;
+function runTfjsCpu(workload) {
+  return runNode('tfjs.mjs', workload, ['--backend', 'cpu', '--warmup', '0', '--reps', '1', '--budget', '0'], CPU_DEADLINE_S * 1000);
+}
+
+let torchChecked = null;
+function torchAvailable() {
+  if (torchChecked === null) {
+    const r = spawnSync(cli.python, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
+    torchChecked = r.status === 0 ? true : `skipped: ${cli.python} cannot import torch/torchvision`;
+  }
+  return torchChecked;
+}
+
+function runTorch(workload, threads) {
+  const ok = torchAvailable();
+  if (ok !== true) return { skipped: ok };
+  const args = [join(here, 'torch_bench.py'), workload, '--threads', String(threads)];
+  if (workload === 'soak') args.push('--steps', String(SOAK_STEPS));
+  else args.push(...timingArgs(workload));
+  return collect(cli.python, args, /^(\{.*\})\s*$/m);
+}
+
+function collect(cmd, args, pattern, timeoutMs = 300_000) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const wall_s = (performance.now() - t0) / 1000;
+  if (r.error?.code === 'ETIMEDOUT') return { timeout_s: timeoutMs / 1000, wall_s };
+  const m = r.stdout?.match(pattern);
+  if (m) return { ...JSON.parse(m[1]), wall_s };
+  const why = r.error?.message ?? (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' / ');
+  return { error: why.slice(0, 300), wall_s };
+}
+
+function runMnist() {
+  const main = join(root, 'apps', 'mnist', 'dist', 'main.js');
+  if (!existsSync(main)) return { error: 'apps/mnist/dist/main.js not found (build apps/mnist first)' };
+  const args = [main, '--model', 'mlp', '--target-accuracy', '0.975', '--epochs', cli.quick ? '1' : '10'];
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 900_000, maxBuffer: 64 << 20 });
+  const wall_s = (performance.now() - t0) / 1000;
+  const out = `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
+  if (r.status !== 0) return { error: out.trim().split('\n').slice(-3).join(' / ').slice(0, 300), wall_s };
+  return { ...parseMnist(out), wall_s, log: out.trim().split('\n').slice(-20) };
+}
+
+/** Reads accuracies and the time-to-target line from the MNIST app's log. */
+function parseMnist(out) {
+  const accs = [...out.matchAll(/acc(?:uracy)?[^0-9]*([0-9.]+)\s*(%?)/gi)].map((m) => Number(m[1]) / (m[2] === '%' || Number(m[1]) > 1 ? 100 : 1));
+  const reached = out.match(/reached[^\n]*?([0-9.]+)\s*s\b/i);
+  return { final_accuracy: accs.at(-1) ?? null, best_accuracy: accs.length ? Math.max(...accs) : null, time_to_target_s: reached ? Number(reached[1]) : null };
+}
+
+// ---- run ------------------------------------------------------------------------------------------
+
+const results = {};
+const progress = (msg) => process.stderr.write(`${msg}\n`);
+for (const w of selected) {
+  const r = (results[w] = {});
+  const step = (label, fn) => {
+    progress(`  ${w} ${label} …`);
+    r[label] = fn();
+    const v = r[label];
+    progress(`  ${w} ${label}: ${v.timeout_s ? `timed out after ${v.timeout_s} s` : v.error ? `error: ${v.error}` : v.skipped ?? (v.median_ms !== undefined ? `${v.median_ms.toFixed(2)} ms` : 'done')}`);
+  };
+  if (w === 'D1' || w === 'D2') {
+    // Both in one process, interleaved: see workloads/dispatch.mjs.
+    const both = runNode('dispatch.mjs', w);
+    step('flint', () => (both.results ? { ...both.results.flint, backend: both.backend } : both));
+    step('tfjs-core', () => (both.results ? { ...both.results['tfjs-core'], backend: both.tfjs_backend } : both));
+  } else if (w === 'W5') {
+    step('flint', runMnist);
+  } else if (w === 'soak') {
+    step('flint', () => runNode('flint.mjs', w));
+    step('torch-1t', () => runTorch(w, 1));
+  } else {
+    step('flint', () => runNode('flint.mjs', w));
+    step('tfjs-layers-wasm', () => runNode('tfjs.mjs', w));
+    if (w === 'W1') step('js-pytorch', () => runNode('js-pytorch.mjs', w));
+    if (w === 'W2' || w === 'W3') step('tfjs-layers-cpu', () => runTfjsCpu(w));
+    step('torch-1t', () => runTorch(w, 1));
+    step('torch-2t', () => runTorch(w, 2));
+  }
+}
+
+// ---- table ----------------------------------------------------------------------------------------
+
+const ALT_NAMES = {
+  'tfjs-core': 'tfjs-core 4.22 (wasm)',
+  'tfjs-layers-wasm': 'tfjs-layers 4.22 (wasm)',
+  'tfjs-layers-cpu': 'tfjs-layers 4.22 (cpu)',
+  'js-pytorch': 'js-pytorch 0.7.2 (Adam)',
+  'torch-1t': 'PyTorch CPU, 1 thread',
+  'torch-2t': 'PyTorch CPU, 2 threads',
+};
+/** Goal per (workload, alternative): max allowed Flint/alternative time ratio, and its wording. */
+function goalFor(w, alt) {
+  if (w === 'D1') return { max: 1.3, text: '≤ 1.3×' };
+  if (w === 'D2') return { max: 1.05, text: '≤ 1.05×' };
+  if (alt.startsWith('torch')) return { max: 4, text: '≤ 4× (within 4× of PyTorch)' };
+  if (w === 'W1' && alt === 'tfjs-layers-wasm') return { max: 1 / 5, text: '≤ 0.2× (≥ 5× faster)' };
+  if ((w === 'W2' || w === 'W3') && alt === 'tfjs-layers-cpu') return { max: 1 / 20, text: '≤ 0.05× (≥ 20× faster)' };
+  if ((w === 'W2' || w === 'W3') && alt === 'tfjs-layers-wasm') return { trains: true, text: 'Flint trains on WASM' };
+  if (w === 'W4' && alt === 'tfjs-layers-wasm') return { max: 1, text: '< 1× (faster)' };
+  return { text: '—' };
+}
+
+const LABELS = {
+  D1: 'D1: 1,000 elementwise ops on [64]',
+  D2: 'D2: matmul 512×512',
+  W1: 'W1: MLP 784-512-256-10, b128, train step',
+  W2: 'W2: seed residual block, b16 64×32×32, train step',
+  W3: 'W3: ResNet-18, b16 32×32, train step',
+  W4: 'W4: ResNet-18 inference, b8 64×64',
+};
+
+const ms = (v) => (v.median_ms === undefined ? null : v.median_ms);
+const fmtMs = (x) => (x === null || x === undefined ? '—' : x >= 100 ? `${x.toFixed(0)} ms` : x >= 10 ? `${x.toFixed(1)} ms` : `${x.toFixed(2)} ms`);
+const fmtMB = (b) => `${(b / 2 ** 20).toFixed(1)} MB`;
+const describe = (v) => (v.timeout_s ? `> ${v.timeout_s} s (1 step did not finish)` : v.skipped ? v.skipped : v.error ? (/Conv2DBackpropFilter/.test(v.error) ? 'cannot train (Conv2DBackpropFilter not registered on wasm)' : `error: ${v.error}`) : fmtMs(ms(v)));
+
+const rows = [];
+for (const w of selected) {
+  const r = results[w];
+  const f = r.flint;
+  const flintCell = f.error ? `error: ${f.error}` : fmtMs(ms(f)) + (f.backend && f.backend !== 'wasm' ? ` (${f.backend})` : '');
+  if (w === 'soak') {
+    const ok = !f.error && f.numBytes_at_100 === f.numBytes_end;
+    rows.push({
+      workload: `soak: ${f.steps ?? SOAK_STEPS} W1 steps, live bytes`,
+      flint: f.error ? flintCell : `${fmtMB(f.numBytes_at_100)} @100 → ${fmtMB(f.numBytes_end)} @end`,
+      alternative: 'itself at step 100',
+      time: f.error ? '—' : `${f.numTensors_end} tensors at end`,
+      ratio: f.error ? '—' : (f.numBytes_end / f.numBytes_at_100).toFixed(3),
+      goal: 'equal',
+      met: f.error ? 'no' : ok ? 'yes' : 'no',
+    });
+    const t = r['torch-1t'];
+    rows.push({
+      workload: 'soak: peak RSS',
+      flint: f.error ? '—' : fmtMB(f.peak_rss_bytes),
+      alternative: `${ALT_NAMES['torch-1t']} (same loop)`,
+      time: t.skipped ?? t.error ?? fmtMB(t.maxrss_bytes),
+      ratio: f.error || !t.maxrss_bytes ? '—' : `${(f.peak_rss_bytes / t.maxrss_bytes).toFixed(2)}×`,
+      goal: '— (reported)',
+      met: '—',
+    });
+    continue;
+  }
+  if (w === 'W5') {
+    rows.push({
+      workload: 'W5: MNIST MLP to 97.5% test acc.',
+      flint: f.error ? `error: ${f.error}` : f.time_to_target_s !== null ? `${f.time_to_target_s.toFixed(1)} s` : `${f.wall_s.toFixed(1)} s total, acc ${f.best_accuracy}`,
+      alternative: '—',
+      time: '—',
+      ratio: '—',
+      goal: 'reaches 97.5%',
+      met: f.error ? 'no' : f.best_accuracy !== null && f.best_accuracy >= 0.975 ? 'yes' : 'no',
+    });
+    continue;
+  }
+  for (const [alt, v] of Object.entries(r)) {
+    if (alt === 'flint') continue;
+    const goal = goalFor(w, alt);
+    const a = ms(v);
+    const fm = ms(f);
+    // A timed-out alternative gives an upper bound on the ratio.
+    const bound = v.timeout_s && fm !== null ? fm / (v.timeout_s * 1000) : null;
+    const ratio = a !== null && fm !== null ? fm / a : bound;
+    let met = '—';
+    if (goal.trains) met = !f.error && f.backend === 'wasm' ? 'yes' : 'no';
+    else if (f.error) met = 'no';
+    else if (goal.max !== undefined && ratio !== null) met = ratio <= goal.max ? 'yes' : 'no';
+    rows.push({
+      workload: LABELS[w],
+      flint: flintCell,
+      alternative: ALT_NAMES[alt] ?? alt,
+      time: describe(v),
+      ratio: ratio === null ? '—' : `${bound !== null ? '< ' : ''}${ratio.toFixed(ratio < 0.1 ? 3 : 2)}×`,
+      goal: goal.text,
+      met,
+    });
+  }
+}
+
+
+const HEAD = ['workload', 'Flint', 'alternative', 'time', 'ratio Flint/alt', 'goal', 'met?'];
+const KEYS = ['workload', 'flint', 'alternative', 'time', 'ratio', 'goal', 'met'];
+const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[KEYS[i]]).length)));
+const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+const table = [line(HEAD), `|${widths.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map((row) => line(KEYS.map((k) => row[k])))].join('\n');
+console.log(table);
+
+const out = cli.out ?? join(here, 'results', cli.only || cli.quick ? 'partial.json' : 'latest.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(
+  out,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg_at_end: os.loadavg() },
+      workloads: selected,
+      rows,
+      results,
+    },
+    null,
+    2,
+  )}\n`,
+);
+progress(`wrote ${out}`);
