@@ -4,6 +4,7 @@ import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { binary } from './pointwise.js';
 import { boolData, broadcastShapes, composite, type TensorOrScalar } from './util.js';
+import { broadcastData } from './shape.js';
 
 const cmp = (op: string, kernel: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
   binary(op, a, b, kernel, { differentiable: false });
@@ -34,9 +35,9 @@ export function where(condition: Tensor, x: TensorOrScalar, y: TensorOrScalar): 
   // tfjs-wasm's Select kernel is wrong for bool values: select in int32 and compare back.
   const select = (a: tf.Tensor, b: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
-      const c = tf.broadcastTo(condition._data, shape);
-      if (a.dtype !== 'bool') return tf.where(c, tf.broadcastTo(a, shape), tf.broadcastTo(b, shape));
-      const picked = tf.where(c, tf.broadcastTo(tf.cast(a, 'int32'), shape), tf.broadcastTo(tf.cast(b, 'int32'), shape));
+      const c = broadcastData(condition._data, shape);
+      if (a.dtype !== 'bool') return tf.where(c, broadcastData(a, shape), broadcastData(b, shape));
+      const picked = tf.where(c, broadcastData(tf.cast(a, 'int32'), shape), broadcastData(tf.cast(b, 'int32'), shape));
       return boolData(picked);
     });
   return binary('where', x, y, select, {

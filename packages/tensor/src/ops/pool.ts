@@ -159,8 +159,8 @@ export function maxPool2dBackward(gradOutput: Tensor, input: Tensor, attrs: Pool
     const dy = toNHWC(gradOutput._data);
     const tap = (i: number, j: number): tf.Tensor => tapView(xp, attrs, i, j);
     const out = maxOverTaps(xp, attrs);
-    let taken: tf.Tensor = tf.zeros([n, oh, ow, c], 'bool');
-    let dxp: tf.Tensor = tf.zeros([n, hp, wp, c]);
+    let taken: tf.Tensor = tf.cast(tf.fill([n, oh, ow, c], 0, 'int32'), 'bool');
+    let dxp: tf.Tensor = tf.fill([n, hp, wp, c], 0);
     const zero = tf.zerosLike(dy);
     for (let i = 0; i < kernel[0]; i++) {
       for (let j = 0; j < kernel[1]; j++) {
@@ -247,7 +247,7 @@ export function avgPool2dBackward(gradOutput: Tensor, inputShape: readonly numbe
     if (full[0] !== dy.shape[1] || full[1] !== dy.shape[2]) {
       dy = tf.pad(dy, [[0, 0], [0, full[0]! - dy.shape[1]!], [0, full[1]! - dy.shape[2]!], [0, 0]]);
     }
-    const shapeHolder = tf.zeros([n, hp, wp, c]);
+    const shapeHolder = tf.fill([n, hp, wp, c], 0);
     const dxp = tf.engine().runKernel('AvgPoolGrad', { dy, input: shapeHolder }, { filterSize: attrs.kernel, strides: attrs.stride, pad: 'valid' }) as tf.Tensor;
     return toNCHW(tf.slice(dxp, [0, attrs.padding[0], attrs.padding[1], 0], [n, h, w, c]));
   });

@@ -20,13 +20,41 @@ function emptyReduction(x: Tensor, dims: readonly number[], keepdim: boolean, va
   return tf.fill(reducedShape(x.shape, dims, keepdim), value, dtype);
 }
 
+/**
+ * A sum or mean over `dims` without tfjs's 4-D transpose (a slow scalar loop on WASM: ~14 ms for
+ * [16, 64, 32, 32] over [0, 2, 3], against ~0.7 ms here): adjacent dims are merged by a reshape
+ * and the innermost reduced run is reduced first, which needs no transpose.
+ */
+function reduceFast(kernel: typeof tf.sum, x: tf.Tensor, dims: readonly number[], keepdim: boolean): tf.Tensor {
+  if (dims.length === 0 || dims.length === x.rank) return kernel(x, [...dims], keepdim);
+  return tf.tidy(() => {
+    const merged: number[] = [];
+    const reduced: boolean[] = [];
+    x.shape.forEach((d, i) => {
+      const r = dims.includes(i);
+      if (i > 0 && reduced[reduced.length - 1] === r) merged[merged.length - 1]! *= d;
+      else {
+        merged.push(d);
+        reduced.push(r);
+      }
+    });
+    let y = tf.reshape(x, merged);
+    let axes = reduced.flatMap((r, i) => (r ? [i] : []));
+    if (axes.length > 1 && axes[axes.length - 1] === merged.length - 1) {
+      y = kernel(y, merged.length - 1);
+      axes = axes.slice(0, -1);
+    }
+    return tf.reshape(kernel(y, axes), reducedShape(x.shape, dims, keepdim));
+  });
+}
+
 /** `torch.sum`: bools and ints sum to int32 (PyTorch: int64). */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normDims(dim, x.ndim, 'sum');
   const dtype = x.dtype === 'bool' ? 'int32' : x.dtype;
   if (x.numel() === 0) return record('sum', new Tensor(emptyReduction(x, dims, keepdim, 0, dtype)), [x], { dims, keepdim });
   const c = castData(x, dtype);
-  const out = new Tensor(tf.sum(c.data, dims, keepdim));
+  const out = new Tensor(reduceFast(tf.sum, c.data, dims, keepdim));
   if (c.owned) c.data.dispose();
   return record('sum', out, [x], { dims, keepdim });
 }
@@ -36,7 +64,7 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normDims(dim, x.ndim, 'mean');
   if (x.numel() === 0) return record('mean', new Tensor(emptyReduction(x, dims, keepdim, NaN, 'float32')), [x], { dims, keepdim });
   const c = castData(x, 'float32');
-  const out = new Tensor(tf.mean(c.data, dims, keepdim));
+  const out = new Tensor(reduceFast(tf.mean, c.data, dims, keepdim));
   if (c.owned) c.data.dispose();
   return record('mean', out, [x], { dims, keepdim });
 }
