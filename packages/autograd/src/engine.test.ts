@@ -1,6 +1,6 @@
 /** Graph and backward semantics, as PyTorch's test_autograd.py checks them. */
 import { describe, expect, it } from 'vitest';
-import { randn, tensor, type Tensor } from '@flint/tensor';
+import { randn, tensor, tick, type Tensor } from '@flint/tensor';
 import { backward, enableGrad, grad, isGradEnabled, noGrad, setGradEnabled } from './index.js';
 import { expectClose } from './test-utils/checks.js';
 
@@ -83,10 +83,15 @@ describe('backward', () => {
     expect(x.grad!.tolist()).toEqual([4, 6]);
   });
 
-  // lifetime.ts says each use as an op input refreshes a step temporary, but uses do not refresh yet:
-  // a temporary leaf (created after the first tick, not kept) is released three ticks after its
-  // creation even while every step uses it, and its .grad with it.
-  it.todo('lifetime: a temporary leaf used by every step survives more than RETAIN_TICKS backward() calls (needs refresh-on-use in @flint/tensor)');
+  it('a temporary leaf used by every step outlives RETAIN_TICKS backward() calls, with its .grad', () => {
+    tick(); // training has started: new tensors are step temporaries
+    const w = tensor([1, 2]).requiresGrad_();
+    for (let step = 0; step < 10; step++) {
+      w.mul(w).sum().backward(); // each backward() ticks; each use refreshes w
+    }
+    expect(w.isReleased).toBe(false);
+    expect(w.grad!.tolist()).toEqual([20, 40]);
+  });
 
   it('a leaf root accumulates its own gradient', () => {
     const x = leaf([1, 2]);
