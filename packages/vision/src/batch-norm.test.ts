@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { noGrad } from '@flint/autograd';
+import { manualSeed, randn } from '@flint/tensor';
+import { BatchNorm1d, BatchNorm2d } from './index.js';
+
+describe('BatchNorm', () => {
+  it('prints as PyTorch and has PyTorch state-dict keys', () => {
+    const bn = new BatchNorm2d(64);
+    expect(String(bn)).toBe('BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)');
+    expect(String(new BatchNorm1d(3, { momentum: null, affine: false }))).toBe('BatchNorm1d(3, eps=1e-05, momentum=None, affine=False, track_running_stats=True)');
+    const sd = bn.stateDict();
+    expect(Object.keys(sd)).toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+    expect(sd.num_batches_tracked!.dtype).toBe('int32');
+    expect(sd.num_batches_tracked!.shape).toEqual([]);
+    expect(Object.keys(new BatchNorm2d(2, { trackRunningStats: false }).stateDict())).toEqual(['weight', 'bias']);
+  });
+
+  it('updates running stats in place with the unbiased variance; eval uses them', () => {
+    manualSeed(0);
+    const bn = new BatchNorm1d(3, { momentum: 0.5 });
+    const mean = bn.running_mean!;
+    const x = randn([6, 3]);
+    bn(x);
+    expect(bn.running_mean).toBe(mean);
+    expect(bn.num_batches_tracked!.item()).toBe(1);
+    const expectedMean = x.mean(0).mul(0.5).tolist() as number[];
+    const expectedVar = x.var(0).mul(0.5).add(0.5).tolist() as number[];
+    (bn.running_mean!.tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo(expectedMean[i]!, 5));
+    (bn.running_var!.tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo(expectedVar[i]!, 5));
+    bn.eval();
+    const y = noGrad(() => bn(x));
+    const ref = x.sub(bn.running_mean!).div(bn.running_var!.add(1e-5).sqrt());
+    expect(y.sub(ref).abs().max().item()).toBeLessThan(1e-5);
+  });
+
+  it('momentum=null keeps a cumulative average', () => {
+    manualSeed(1);
+    const bn = new BatchNorm1d(2, { momentum: null });
+    const a = randn([4, 2]);
+    const b = randn([4, 2]);
+    bn(a);
+    bn(b);
+    const expected = a.mean(0).add(b.mean(0)).div(2).tolist() as number[];
+    (bn.running_mean!.tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+  });
+
+  it('rejects wrong input ranks and channel counts naming the layer', () => {
+    expect(() => new BatchNorm2d(3)(randn([2, 3, 4]))).toThrow('BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True): expected 4D input (got 3D input)');
+    expect(() => new BatchNorm1d(3)(randn([2, 3, 4, 5]))).toThrow('expected 2D or 3D input (got 4D input)');
+    expect(() => new BatchNorm2d(3)(randn([2, 4, 5, 5]))).toThrow('expected input with 3 channels');
+    expect(() => new BatchNorm1d(3)(randn([1, 3]))).toThrow('Expected more than 1 value per channel when training, got input size [1, 3]');
+  });
+});

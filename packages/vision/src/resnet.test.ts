@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { isfinite, manualSeed, randn } from '@flint/tensor';
+import { F } from '@flint/nn';
+import { Bottleneck, ResidualBlock, resnet18, resnet50 } from './index.js';
+
+describe('ResNet', () => {
+  it('ResidualBlock has torchvision BasicBlock keys and a downsample only when needed', () => {
+    expect(Object.keys(new ResidualBlock(8, 8).stateDict()).filter((k) => k.endsWith('weight'))).toEqual(['conv1.weight', 'bn1.weight', 'conv2.weight', 'bn2.weight']);
+    const down = new ResidualBlock(8, 16, { stride: 2 });
+    expect(Object.keys(down.stateDict()).filter((k) => k.startsWith('downsample'))).toEqual([
+      'downsample.0.weight',
+      'downsample.1.weight',
+      'downsample.1.bias',
+      'downsample.1.running_mean',
+      'downsample.1.running_var',
+      'downsample.1.num_batches_tracked',
+    ]);
+    expect(down(randn([2, 8, 8, 8])).shape).toEqual([2, 16, 4, 4]);
+    expect(new Bottleneck(64, 16)(randn([1, 64, 4, 4])).shape).toEqual([1, 64, 4, 4]);
+  });
+
+  it('prints the tree as torchvision does', () => {
+    expect(String(new ResidualBlock(4, 8, { stride: 2 }))).toBe(
+      [
+        'ResidualBlock(',
+        '  (conv1): Conv2d(4, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False)',
+        '  (bn1): BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)',
+        '  (relu): ReLU()',
+        '  (conv2): Conv2d(8, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), bias=False)',
+        '  (bn2): BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)',
+        '  (downsample): Sequential(',
+        '    (0): Conv2d(4, 8, kernel_size=(1, 1), stride=(2, 2), bias=False)',
+        '    (1): BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)',
+        '  )',
+        ')',
+      ].join('\n'),
+    );
+  });
+
+  it('resnet50 has torchvision parameter count', () => {
+    const n = resnet50({ numClasses: 10 }).parameters().reduce((s, p) => s + p.numel(), 0);
+    expect(n).toBe(23528522); // sum(p.numel() for p in torchvision.models.resnet50(num_classes=10).parameters())
+  });
+
+  it('resnet18 trains: forward and backward on a 2×3×32×32 batch, finite grads on every parameter', () => {
+    manualSeed(0);
+    const model = resnet18({ numClasses: 10 });
+    const x = randn([2, 3, 32, 32]);
+    const logits = model(x);
+    expect(logits.shape).toEqual([2, 10]);
+    F.crossEntropy(logits, randn([2, 10]).argmax(1)).backward();
+    for (const [name, p] of model.namedParameters()) {
+      expect(p.grad, name).not.toBeNull();
+      expect(Boolean(isfinite(p.grad!).all().item()), name).toBe(true);
+    }
+  });
+});
