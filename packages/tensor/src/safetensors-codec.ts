@@ -134,7 +134,7 @@ export function parseSafetensors(
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   const tensors = new Map<string, RawTensor>();
   for (const e of entries) {
-    tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data: bytes.slice(dataStart + e.begin, dataStart + e.end) });
+    tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data: Uint8Array.prototype.slice.call(bytes, dataStart + e.begin, dataStart + e.end) }); // a copy even for a Node Buffer, whose slice() is a view
   }
   return { tensors, metadata };
 }
