@@ -122,7 +122,7 @@ function main(argv: string[]): number {
 
   const final = evaluate(model, testLoader);
   if (options.save) {
-    writeFileSync(options.save, saveSafetensors(model.stateDict(), { format: 'pt', model: options.model }));
+    writeFileSync(options.save, saveSafetensors(model.stateDict(), { format: 'pt', model: options.model, test_accuracy: String(final.accuracy) }));
     console.log(`saved ${options.save}`);
   }
   const total = (performance.now() - t0) / 1000;
