@@ -65,6 +65,7 @@ export { relu, sigmoid, tanh, softmax, logSoftmax, gelu, leakyRelu, elu, silu, s
 export { sum, mean, prod, amax, amin, argmax, argmin, variance as var, std, logsumexp, all, any, maxDim, minDim, type VarOptions } from './ops/reduce.js';
 export { eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where, clamp } from './ops/compare.js';
 export { reshape, flatten, unflatten, squeeze, unsqueeze, transpose, permute, expand, repeat, flip, t } from './ops/shape.js';
+export { view, contiguous } from './ops/view.js';
 export { cat, stack, split, chunk, unbind } from './ops/join.js';
 export { index, narrow, select, gather, indexSelect, maskedFill, scatterAdd, indexAdd, type IndexItem } from './ops/indexing.js';
 export { conv2d, pad, type Conv2dOptions, type Conv2dAttrs, type PadMode, type Size2, type Padding2 } from './ops/conv.js';
