@@ -19,7 +19,7 @@ import * as pw from './ops/pointwise.js';
 import * as red from './ops/reduce.js';
 import * as shp from './ops/shape.js';
 import type { IndexItem } from './ops/indexing.js';
-import { castTo, type TensorOrScalar } from './ops/util.js';
+import { castTo, shareData, type TensorOrScalar } from './ops/util.js';
 import { fillNormal, fillUniform } from './random.js';
 
 export type Dims = number | readonly number[];
@@ -49,7 +49,7 @@ export class Tensor {
 
   /** Wraps a backend tensor (`tf.Tensor`) or shares the storage of another Flint tensor. */
   constructor(data: tf.Tensor | Tensor) {
-    this._tf = data instanceof Tensor ? tf.clone(data._data) : data;
+    this._tf = data instanceof Tensor ? shareData(data._data) : data;
     track(this);
   }
 
@@ -257,7 +257,7 @@ export class Tensor {
     if (!shp.sameShapeAs(value, this)) {
       throw new RangeError(`${op}: output with shape [${this.shape.join(', ')}] doesn't match the broadcast shape [${value.shape.join(', ')}]`);
     }
-    const data = value.dtype === this.dtype ? tf.clone(value._data) : castTo(value._data, this.dtype);
+    const data = value.dtype === this.dtype ? shareData(value._data) : castTo(value._data, this.dtype);
     this._setData(data);
     value.dispose();
     return this;

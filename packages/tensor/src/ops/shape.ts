@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
-import { composite, normDim, normDims, numelOf, sameShape, shapeStr, type Shape } from './util.js';
+import { composite, normDim, normDims, numelOf, sameShape, shapeStr, shareData, type Shape } from './util.js';
 
 /** Accepts both `reshape(2, 3)` and `reshape([2, 3])`. */
 export function shapeArg(args: number[] | [readonly number[]]): number[] {
@@ -121,7 +121,7 @@ export function expand(x: Tensor, shape: Shape): Tensor {
  * builds them in JS memory first, ~45 ms for 1M floats).
  */
 export function broadcastData(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
-  if (sameShape(x.shape, shape)) return tf.clone(x);
+  if (sameShape(x.shape, shape)) return shareData(x);
   if (x.dtype === 'bool') return tf.tidy(() => tf.cast(tf.add(tf.cast(x, 'int32'), tf.fill([...shape], 0, 'int32')), 'bool'));
   return tf.tidy(() => tf.add(x, tf.fill([...shape], 0, x.dtype)));
 }

@@ -68,9 +68,18 @@ export function castData(t: Tensor, dtype: DType): { data: tf.Tensor; owned: boo
   return data.dtype === dtype ? { data, owned: false } : { data: castTo(data, dtype), owned: true };
 }
 
+/**
+ * A second handle on the same backend storage (a refcounted view, as `reshape` makes). Storage is
+ * never written in place, so this is all a detach or an ownership hand-over needs; `tf.clone`
+ * would copy the whole buffer on WASM (its Identity kernel is a memcpy).
+ */
+export function shareData(data: tf.Tensor): tf.Tensor {
+  return tf.reshape(data, data.shape);
+}
+
 /** `tf.cast`, except that bool is `x != 0` (see `boolData`). Always a new tensor. */
 export function castTo(data: tf.Tensor, dtype: DType): tf.Tensor {
-  return dtype === 'bool' ? (data.dtype === 'bool' ? tf.clone(data) : tf.notEqual(data, 0)) : tf.cast(data, dtype);
+  return dtype === 'bool' ? (data.dtype === 'bool' ? shareData(data) : tf.notEqual(data, 0)) : tf.cast(data, dtype);
 }
 
 /**
