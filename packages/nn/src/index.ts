@@ -2,6 +2,9 @@
  * @flint/nn: modules, layers, losses and initialisers, as `torch.nn`. Importing it loads
  * `@flint/autograd`, so `loss.backward()` works.
  */
+// Registers the autograd engine, so `loss.backward()` works for anyone importing this package.
+import '@flint/autograd';
+
 export { Module, type RemovableHandle, type ForwardHook, type ForwardPreHook, type IncompatibleKeys, type NamedMembersOptions } from './module.js';
 export { Parameter } from './parameter.js';
 export { Linear, type LinearOptions } from './linear.js';

@@ -1,6 +1,9 @@
 /**
  * @flint/optim: optimizers and learning-rate schedulers, as `torch.optim` (PyTorch 1.13).
  */
+// Registers the autograd engine, so `loss.backward()` works for anyone importing this package.
+import '@flint/autograd';
+
 export {
   Optimizer,
   required,

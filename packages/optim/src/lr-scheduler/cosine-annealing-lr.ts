@@ -11,8 +11,10 @@ import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, type LRSchedulerOptions } from './lr-scheduler.js';
 
 export interface CosineAnnealingLROptions extends LRSchedulerOptions {
-  /** Half-period of the cosine, in epochs (`T_max`). */
-  TMax: number;
+  /** Half-period of the cosine, in epochs (`T_max`; `tMax` is accepted too). */
+  TMax?: number;
+  /** Alias of `TMax`, the other way to camel-case `T_max`. */
+  tMax?: number;
   /** Minimum learning rate (`eta_min`). Default 0. */
   etaMin?: number;
 }
@@ -21,9 +23,11 @@ export class CosineAnnealingLR extends LRScheduler {
   TMax: number;
   etaMin: number;
 
-  constructor(optimizer: Optimizer<any>, { TMax, etaMin = 0, lastEpoch }: CosineAnnealingLROptions) {
+  constructor(optimizer: Optimizer<any>, { TMax, tMax, etaMin = 0, lastEpoch }: CosineAnnealingLROptions) {
+    const T = TMax ?? tMax;
+    if (T === undefined || !(T > 0)) throw new RangeError(`CosineAnnealingLR: TMax must be a positive number of epochs (got ${T})`);
     super(optimizer, { lastEpoch });
-    this.TMax = TMax;
+    this.TMax = T;
     this.etaMin = etaMin;
     this.initialStep();
   }
