@@ -8,10 +8,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Generator, getBackend, loadSafetensors, manualSeed, saveSafetensors } from '@flint/tensor';
+import { Generator, getBackend, loadSafetensors, manualSeed, saveSafetensors, type Tensor } from '@flint/tensor';
 import { noGrad } from '@flint/autograd';
 import { CrossEntropyLoss, type Module } from '@flint/nn';
-import { Adam, SGD, type Optimizer } from '@flint/optim';
+import { Adam, lrScheduler, SGD, type Optimizer } from '@flint/optim';
 import { DataLoader, Subset, type Dataset } from '@flint/data';
 import { datasets, transforms } from '@flint/vision';
 import { parseOptions, UsageError, USAGE, type Options } from './args.js';
@@ -31,7 +31,7 @@ function makeOptimizer(model: Module, options: Options): Optimizer {
 }
 
 /** One epoch over `loader`; returns the mean loss and accuracy. */
-function trainEpoch(model: Module, loader: DataLoader<[import('@flint/tensor').Tensor, number]>, opt: Optimizer, label: string) {
+function trainEpoch(model: Module, loader: DataLoader<[Tensor, number]>, opt: Optimizer, scheduler: lrScheduler.LRScheduler, label: string) {
   const lossFn = new CrossEntropyLoss();
   const progress = new Progress(label, loader.length);
   model.train();
@@ -45,6 +45,7 @@ function trainEpoch(model: Module, loader: DataLoader<[import('@flint/tensor').T
     const loss = lossFn(out, y);
     loss.backward();
     opt.step();
+    scheduler.step();
     const n = y.shape[0]!;
     seen += n;
     lossSum += loss.item() * n;
@@ -55,7 +56,7 @@ function trainEpoch(model: Module, loader: DataLoader<[import('@flint/tensor').T
 }
 
 /** Accuracy and mean loss on `loader`, in eval mode without gradients. */
-function evaluate(model: Module, loader: DataLoader<[import('@flint/tensor').Tensor, number]>) {
+function evaluate(model: Module, loader: DataLoader<[Tensor, number]>) {
   const lossFn = new CrossEntropyLoss({ reduction: 'sum' });
   model.eval();
   let seen = 0;
@@ -92,7 +93,7 @@ function main(argv: string[]): number {
   const transform = transforms.compose([transforms.toTensor(), transforms.normalize([0.1307], [0.3081])]);
   const fullTrain = new datasets.MNIST({ root, train: true, transform });
   const test = new datasets.MNIST({ root, train: false, transform });
-  const train: Dataset<[import('@flint/tensor').Tensor, number]> =
+  const train: Dataset<[Tensor, number]> =
     options.limit !== null && options.limit < fullTrain.length ? new Subset(fullTrain, Array.from({ length: options.limit }, (_, i) => i)) : fullTrain;
 
   const model = buildModel(options.model);
@@ -110,11 +111,13 @@ function main(argv: string[]): number {
   const loader = new DataLoader(train, { batchSize: options.batchSize, shuffle: true, generator: new Generator(options.seed) });
   const testLoader = new DataLoader(test, { batchSize: 500 });
   const opt = makeOptimizer(model, options);
+  // Cosine decay of the learning rate over all steps of the run, stepped per batch.
+  const scheduler = new lrScheduler.CosineAnnealingLR(opt, { TMax: Math.max(1, options.epochs * loader.length) });
 
   const trainStart = performance.now();
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const label = `epoch ${epoch}/${options.epochs}`;
-    const { loss, accuracy } = trainEpoch(model, loader, opt, label);
+    const { loss, accuracy } = trainEpoch(model, loader, opt, scheduler, label);
     const t = evaluate(model, testLoader);
     console.log(`${label}: train loss ${loss.toFixed(4)}, train acc ${(accuracy * 100).toFixed(2)}% | test loss ${t.loss.toFixed(4)}, test acc ${(t.accuracy * 100).toFixed(2)}%`);
   }
