@@ -27,6 +27,18 @@ export abstract class _BatchNorm extends Module {
   declare running_mean: Tensor | null;
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
+  /** `running_mean`, under Flint's camelCase naming (the buffer keeps PyTorch's state-dict key). */
+  get runningMean(): Tensor | null {
+    return this.running_mean;
+  }
+  /** `running_var`, camelCase. */
+  get runningVar(): Tensor | null {
+    return this.running_var;
+  }
+  /** `num_batches_tracked`, camelCase. */
+  get numBatchesTracked(): Tensor | null {
+    return this.num_batches_tracked;
+  }
   readonly eps: number;
   readonly momentum: number | null;
   readonly affine: boolean;

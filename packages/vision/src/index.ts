@@ -3,6 +3,9 @@
  * and `torchvision.models.resnet`), plus datasets and transforms. Layout at the API is PyTorch's:
  * images `[N, C, H, W]`, conv weights `[out, in/groups, kh, kw]`.
  */
+// Registers the autograd engine, so `loss.backward()` works for anyone importing this package.
+import '@flint/autograd';
+
 export { Conv2d, type Conv2dOptions, type PaddingMode } from './conv2d.js';
 export { _BatchNorm, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pooling.js';
