@@ -43,7 +43,7 @@ describe('contract: Module', () => {
   class Block extends Module {
     fc = new Linear(4, 3);
     act = new ReLU();
-    forward(x: Tensor): Tensor {
+    override forward(x: Tensor): Tensor {
       return this.act(this.fc(x));
     }
   }
@@ -57,7 +57,7 @@ describe('contract: Module', () => {
       this.registerBuffer('steps', zeros([1]));
       this.registerBuffer('scratch', zeros([1]), { persistent: false });
     }
-    forward(x: Tensor): Tensor {
+    override forward(x: Tensor): Tensor {
       return this.head(this.block(x)).mul(this.scale);
     }
   }
@@ -303,7 +303,7 @@ describe("contract: the seed's own examples", () => {
       this.w = new Parameter(randn([inF, outF]));
       this.b = new Parameter(randn([outF]));
     }
-    forward(x: Tensor): Tensor {
+    override forward(x: Tensor): Tensor {
       return x.mm(this.w).add(this.b);
     }
   }
@@ -315,7 +315,7 @@ describe("contract: the seed's own examples", () => {
       this.layer1 = new SeedLinear(inF, hidden);
       this.layer2 = new SeedLinear(hidden, outF);
     }
-    forward(x: Tensor): Tensor {
+    override forward(x: Tensor): Tensor {
       return this.layer2(this.layer1(x).sigmoid()).sigmoid();
     }
   }

@@ -131,7 +131,7 @@ describe("contract: the seed's residual block, built by hand from Conv2d, BatchN
       this.conv2 = new Conv2d(outChannels, outChannels, 3, { stride, padding: 1 });
       this.bn2 = new BatchNorm2d(outChannels);
     }
-    forward(x: Tensor): Tensor {
+    override forward(x: Tensor): Tensor {
       let output = this.conv1(x);
       output = F.relu(this.bn1(output));
       output = this.conv2(output);
