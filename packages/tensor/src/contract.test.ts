@@ -342,6 +342,9 @@ describe('contract: ops as methods and as functions of the same name', () => {
     expect(t.index('...', -1).shape).toEqual([2, 3]);
     expect(t.index(1, '-2:', 3).tolist()).toEqual([19, 23]);
     expect(index(t, [1, 2, 3]).item()).toBe(23);
+    expect(index(t, 1, 2, 3).item()).toBe(23);
+    expect(index(t, ':', null, '::2').shape).toEqual([2, 1, 2, 4]);
+    expect(index(t, [[1, 0]]).shape).toEqual([2, 3, 4]);
     expect(t.index(tensor([1, 0], { dtype: 'int32' })).shape).toEqual([2, 3, 4]);
     expect(t.index(t.gt(20)).tolist()).toEqual([21, 22, 23]);
   });

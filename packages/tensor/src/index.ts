@@ -67,7 +67,8 @@ export { eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfin
 export { reshape, flatten, unflatten, squeeze, unsqueeze, transpose, permute, expand, repeat, flip, t } from './ops/shape.js';
 export { view, contiguous } from './ops/view.js';
 export { cat, stack, split, chunk, unbind } from './ops/join.js';
-export { index, narrow, select, gather, indexSelect, maskedFill, scatterAdd, indexAdd, type IndexItem } from './ops/indexing.js';
+export { narrow, select, gather, indexSelect, maskedFill, scatterAdd, indexAdd, type IndexItem } from './ops/indexing.js';
+export { index } from './ops/index-function.js';
 export { conv2d, pad, type Conv2dOptions, type Conv2dAttrs, type PadMode, type Size2, type Padding2 } from './ops/conv.js';
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type Pool2dAttrs } from './ops/pool.js';
 export { broadcastShapes, shapeStr } from './ops/util.js';
