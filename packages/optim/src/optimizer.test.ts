@@ -140,7 +140,7 @@ describe('Optimizer.step and zeroGrad', () => {
   it('toString prints the groups as PyTorch', () => {
     const opt = new SGD([leaf([1])], { lr: 0.1, momentum: 0.9 });
     expect(opt.toString()).toBe(
-      'SGD (\nParameter Group 0\n    dampening: 0\n    lr: 0.1\n    maximize: false\n    momentum: 0.9\n    nesterov: false\n    weight_decay: 0\n)',
+      'SGD (\nParameter Group 0\n    dampening: 0\n    lr: 0.1\n    maximize: False\n    momentum: 0.9\n    nesterov: False\n    weight_decay: 0\n)',
     );
   });
 });

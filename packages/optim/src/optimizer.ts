@@ -251,7 +251,7 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
       for (const key of Object.keys(g).map(camelToSnake).sort()) {
         if (key === 'params') continue;
         const v = g[snakeToCamel(key)];
-        out += `    ${key}: ${Array.isArray(v) ? `(${v.join(', ')})` : String(v)}\n`;
+        out += `    ${key}: ${Array.isArray(v) ? `(${v.join(', ')})` : pyValue(v)}\n`;
       }
     });
     return `${out})`;
@@ -265,6 +265,12 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
  */
 export function ownState(value: Tensor): Tensor {
   return keep(value.detach());
+}
+
+/** A hyperparameter as Python prints it (`True`, `False`, `None`). */
+function pyValue(v: unknown): string {
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return v === null || v === undefined ? 'None' : String(v);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
