@@ -98,6 +98,8 @@ describe('dependency graph', () => {
             }
             const ok = deps.has(name!) || (isTestFile(file) && devDeps.has(name!));
             if (!ok) problems.push(`${rel}: imports '${spec}', which package.json does not declare`);
+          } else if (spec.startsWith('@tensorflow/') && pkg !== 'tensor') {
+            problems.push(`${rel}: imports '${spec}' (only @flint/tensor talks to tfjs)`);
           } else if (spec.startsWith('.')) {
             const target = resolve(file, '..', spec);
             if (!target.startsWith(dir + '/')) problems.push(`${rel}: relative import '${spec}' leaves the package`);
