@@ -98,7 +98,7 @@ def build(kind):
     if kind == 'mlp':
         return nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
     if kind == 'cnn':
-        return nn.Sequential(conv_bn_relu(1, 16), nn.MaxPool2d(2), BasicBlock(16, 16), conv_bn_relu(16, 32), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 7 * 7, 10))
+        return nn.Sequential(conv_bn_relu(1, 16), nn.AvgPool2d(2), BasicBlock(16, 16), conv_bn_relu(16, 32), nn.AvgPool2d(2), nn.Flatten(), nn.Linear(32 * 7 * 7, 10))
     if kind == 'resnet':
         return SmallResNet()
     raise SystemExit(f'unknown model {kind!r}')

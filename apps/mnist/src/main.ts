@@ -115,15 +115,15 @@ function main(argv: string[]): number {
   const scheduler = new lrScheduler.CosineAnnealingLR(opt, { TMax: Math.max(1, options.epochs * loader.length) });
 
   const trainStart = performance.now();
+  let final: { loss: number; accuracy: number } | null = null;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const label = `epoch ${epoch}/${options.epochs}`;
     const { loss, accuracy } = trainEpoch(model, loader, opt, scheduler, label);
-    const t = evaluate(model, testLoader);
-    console.log(`${label}: train loss ${loss.toFixed(4)}, train acc ${(accuracy * 100).toFixed(2)}% | test loss ${t.loss.toFixed(4)}, test acc ${(t.accuracy * 100).toFixed(2)}%`);
+    final = evaluate(model, testLoader);
+    console.log(`${label}: train loss ${loss.toFixed(4)}, train acc ${(accuracy * 100).toFixed(2)}% | test loss ${final.loss.toFixed(4)}, test acc ${(final.accuracy * 100).toFixed(2)}%`);
   }
   const trainSeconds = (performance.now() - trainStart) / 1000;
-
-  const final = evaluate(model, testLoader);
+  final ??= evaluate(model, testLoader);
   if (options.save) {
     writeFileSync(options.save, saveSafetensors(model.stateDict(), { format: 'pt', model: options.model, test_accuracy: String(final.accuracy) }));
     console.log(`saved ${options.save}`);
