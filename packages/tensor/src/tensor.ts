@@ -46,6 +46,8 @@ export class Tensor {
   /** @internal */ _kept = false;
   /** @internal */ _released: 'auto' | 'disposed' | null = null;
   /** @internal Bumped by in-place ops; autograd checks it for saved tensors. */ _version = 0;
+  /** @internal Backend tensors derived from `_tf` (see `_derivedData`), freed when it changes. */
+  private _derived: Map<string, tf.Tensor> | null = null;
 
   /** Wraps a backend tensor (`tf.Tensor`) or shares the storage of another Flint tensor. */
   constructor(data: tf.Tensor | Tensor) {
@@ -69,14 +71,36 @@ export class Tensor {
   _setData(data: tf.Tensor): void {
     if (this._released !== null) throw releasedError(this);
     if (data === this._tf) return;
+    this._dropDerived();
     this._tf.dispose();
     this._tf = data;
     this._version++;
   }
 
+  /**
+   * @internal A backend tensor computed from this tensor's storage by `make` (e.g. conv2d's
+   * channels-last filter), cached until the storage is swapped or released. For kept tensors used
+   * again and again with the same storage: a module's weights at inference.
+   */
+  _derivedData(key: string, make: (data: tf.Tensor) => tf.Tensor): tf.Tensor {
+    let d = this._derived?.get(key);
+    if (d === undefined) {
+      d = tf.keep(make(this._data));
+      (this._derived ??= new Map()).set(key, d);
+    }
+    return d;
+  }
+
+  private _dropDerived(): void {
+    if (this._derived === null) return;
+    for (const d of this._derived.values()) d.dispose();
+    this._derived = null;
+  }
+
   /** @internal Called by lifetime.ts and `dispose()`. */
   _release(reason: 'auto' | 'disposed'): void {
     if (this._released !== null) return;
+    this._dropDerived();
     this._tf.dispose();
     this._released = reason;
     // The .grad belongs to this tensor: once it is gone, its grad is a step temporary like any other.

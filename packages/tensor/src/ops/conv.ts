@@ -12,7 +12,7 @@
  * The backward formulas (in `@flint/autograd`) are convolutions again, built from this op.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { record } from '../graph-hooks.js';
+import { record, willRecord } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { shapeStr } from './util.js';
 
@@ -156,9 +156,12 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
     );
   }
   const attrs: Conv2dAttrs = { stride, padding, dilation, groups };
+  // A kept weight outside autograd (inference) keeps its channels-last filter: the transpose is
+  // slow on WASM, and the same filter tensor lets XNNPACK reuse its packed weights.
+  const filter = groups === 1 && weight._kept && !willRecord([input, weight, bias]) ? weight._derivedData('conv2d.hwio', toHWIO) : null;
   const data = tf.tidy(() => {
     const xn = toNHWC(input._data);
-    let y = convNHWC(xn, weight._data, attrs, n);
+    let y = convNHWC(xn, weight._data, attrs, n, filter);
     if (bias) y = tf.add(y, bias._data);
     return toNCHW(y);
   });
@@ -166,7 +169,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
 }
 
 /** The convolution itself on channels-last data (inside a `tf.tidy`). */
-function convNHWC(x: tf.Tensor4D, weight: tf.Tensor, a: Conv2dAttrs, n: number): tf.Tensor4D {
+function convNHWC(x: tf.Tensor4D, weight: tf.Tensor, a: Conv2dAttrs, n: number, filter: tf.Tensor | null = null): tf.Tensor4D {
   const { stride, padding, dilation, groups } = a;
   const [o, cg, kh, kw] = weight.shape as [number, number, number, number];
   const c = cg * groups;
@@ -176,7 +179,7 @@ function convNHWC(x: tf.Tensor4D, weight: tf.Tensor, a: Conv2dAttrs, n: number):
   const s: [number, number] = both ? [1, 1] : stride;
   let y: tf.Tensor4D;
   if (groups === 1) {
-    y = tf.conv2d(x, toHWIO(weight), s, pad, 'NHWC', dilation);
+    y = tf.conv2d(x, (filter ?? toHWIO(weight)) as tf.Tensor4D, s, pad, 'NHWC', dilation);
   } else if (groups === c && cg === 1) {
     // Depthwise: output channel q*m + j reads input channel q; tfjs wants [kh, kw, C, m].
     const m = o / c;
