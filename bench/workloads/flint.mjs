@@ -4,20 +4,18 @@
  * dispatch.mjs.
  */
 import { getBackend, memory, randint, randn } from '@flint/tensor';
+import { noGrad } from '@flint/autograd';
+import { CrossEntropyLoss, F, Linear, Module, ReLU, Sequential } from '@flint/nn';
+import { SGD } from '@flint/optim';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, resnet18 } from '@flint/vision';
 import { cliOptions, report, reportError, timeSteps } from '../lib/measure.mjs';
 
 const opts = cliOptions();
-// W1 and the soak need no @flint/vision, so they run before it is built.
-const needs = { W1: 1, soak: 1 }[opts.workload] ?? 2;
-const { noGrad } = needs >= 1 ? await import('@flint/autograd') : {};
-const { CrossEntropyLoss, F, Linear, Module, ReLU, Sequential } = needs >= 1 ? await import('@flint/nn') : {};
-const { SGD } = needs >= 1 ? await import('@flint/optim') : {};
-const { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, resnet18 } = needs >= 2 ? await import('@flint/vision') : {};
 
 const mlp = () => new Sequential(new Linear(784, 512), new ReLU(), new Linear(512, 256), new ReLU(), new Linear(256, 10));
 
 /** The seed's residual block (conv-bn-relu-conv-bn, relu(x + out), conv biases on) + pool + linear. */
-const SeedResidual = needs >= 2 ? class SeedResidual extends Module {
+class SeedResidual extends Module {
   constructor(ch = 64, classes = 10) {
     super();
     this.conv1 = new Conv2d(ch, ch, 3, { padding: 1 });
@@ -33,7 +31,7 @@ const SeedResidual = needs >= 2 ? class SeedResidual extends Module {
     out = F.relu(x.add(out));
     return this.fc(this.pool(out).flatten(1));
   }
-} : null;
+}
 
 /** The canonical PyTorch training step: zero_grad, forward, loss, backward, step, loss.item(). */
 function trainStep(model, xShape) {
