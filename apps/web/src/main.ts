@@ -81,7 +81,7 @@ function evaluate(): number {
 
 async function trainLoop(): Promise<void> {
   model.train();
-  let window: { loss: number; correct: number; seen: number }[] = [];
+  let recent: { loss: number; correct: number; seen: number }[] = [];
   for (state.epoch = 1; state.epoch <= EPOCHS; state.epoch++) {
     for (const [x, y] of loader) {
       const t0 = performance.now();
@@ -91,10 +91,10 @@ async function trainLoop(): Promise<void> {
       loss.backward();
       opt.step();
       const n = y.shape[0]!;
-      window = [...window.slice(-9), { loss: loss.item(), correct: out.argmax(1).eq(y).sum().item(), seen: n }];
+      recent = [...recent.slice(-9), { loss: loss.item(), correct: out.argmax(1).eq(y).sum().item(), seen: n }];
       state.step++;
-      state.losses.push(window.at(-1)!.loss);
-      state.accuracies.push(window.reduce((a, b) => a + b.correct, 0) / window.reduce((a, b) => a + b.seen, 0));
+      state.losses.push(recent.at(-1)!.loss);
+      state.accuracies.push(recent.reduce((a, b) => a + b.correct, 0) / recent.reduce((a, b) => a + b.seen, 0));
       status.dataset.step = String(state.step);
       status.textContent = `epoch ${state.epoch}/${EPOCHS} · step ${state.step}/${chartData.totalSteps} · loss ${state.losses.at(-1)!.toFixed(3)} · acc ${(state.accuracies.at(-1)! * 100).toFixed(1)}% · ${Math.round((n * 1000) / (performance.now() - t0))} img/s`;
       drawChart(chart, chartData);
