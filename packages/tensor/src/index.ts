@@ -61,6 +61,7 @@ export {
   floorDivide,
 } from './ops/pointwise.js';
 export { matmul, mm, bmm } from './ops/linalg.js';
+export { linear } from './ops/linear.js';
 export { relu, sigmoid, tanh, softmax, logSoftmax, gelu, leakyRelu, elu, silu, softplus } from './ops/activation.js';
 export { sum, mean, prod, amax, amin, argmax, argmin, variance as var, std, logsumexp, all, any, maxDim, minDim, type VarOptions } from './ops/reduce.js';
 export { eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where, clamp } from './ops/compare.js';

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as T from '@flint/tensor';
-import { manualSeed, randn, tensor, type Tensor } from '@flint/tensor';
+import { linear, manualSeed, randn, tensor, type Tensor } from '@flint/tensor';
 import { gradcheck } from '../index.js';
 import { gradgradcheck } from '../test-utils/checks.js';
 import { formulas } from './index.js';
@@ -80,6 +80,8 @@ const CASES: Case[] = [
   ['min(dim) keepdim', (a) => a.min(0, true).values, () => [r([2, 3])]],
   ['mm', (a, b) => a.mm(b), () => [r([2, 3]), r([3, 4])]],
   ['bmm', (a, b) => a.bmm(b), () => [r([2, 2, 3]), r([2, 3, 2])]],
+  ['linear', (x, w, b) => linear(x, w, b), () => [r([2, 3]), r([4, 3]), r([4])]],
+  ['linear 3-D, no bias', (x, w) => linear(x, w), () => [r([2, 2, 3]), r([4, 3])]],
   ['matmul broadcast', (a, b) => a.matmul(b), () => [r([2, 2, 3]), r([3, 2])]],
   ['reshape', (a) => a.reshape(3, 2), () => [r([2, 3])]],
   ['permute', (a) => a.permute(2, 0, 1), () => [r([2, 3, 2])]],

@@ -3,6 +3,7 @@ import { activationFormulas } from './activation.js';
 import { convFormulas } from './conv.js';
 import { indexingFormulas } from './indexing.js';
 import { linalgFormulas } from './linalg.js';
+import { linearFormulas } from './linear.js';
 import { pointwiseFormulas } from './pointwise.js';
 import { reduceFormulas } from './reduce.js';
 import { shapeFormulas } from './shape.js';
@@ -13,6 +14,7 @@ export const formulas: Record<string, Formula> = {
   ...activationFormulas,
   ...reduceFormulas,
   ...linalgFormulas,
+  ...linearFormulas,
   ...shapeFormulas,
   ...indexingFormulas,
   ...convFormulas,

@@ -18,6 +18,7 @@ const NAMES: Record<string, string> = {
   indexAdd: 'IndexAddBackward0',
   clampMin: 'ClampMinBackward0',
   clampMax: 'ClampMaxBackward0',
+  linear: 'AddmmBackward0',
 };
 
 /**

@@ -1,11 +1,11 @@
 /** `F.linear`. */
-import type { Tensor } from '@flint/tensor';
+import { linear as linearOp, type Tensor } from '@flint/tensor';
 import { shapeStr } from '../repr.js';
 
 /**
  * `F.linear(input, weight, bias=None)`: `input @ weight.T + bias`. Shapes: input `[*, in]`, weight
- * `[out, in]`, bias `[out]` → `[*, out]`. The transpose is materialised (`t()`): on WASM a plain
- * matMul is 12–25× faster than one with a transpose flag.
+ * `[out, in]`, bias `[out]` → `[*, out]`. One recorded op (`@flint/tensor`'s `linear`), whose
+ * forward transposes a parameter's weight once per step and whose backward needs no transpose of it.
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null, op = 'linear'): Tensor {
   const inFeatures = weight.shape[1];
@@ -18,6 +18,5 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
         `(mat1 and mat2 shapes cannot be multiplied (${rows}x${last ?? 0} and ${inF}x${out}))`,
     );
   }
-  const y = input.matmul(weight.t());
-  return bias ? y.add(bias) : y;
+  return linearOp(input, weight, bias);
 }
