@@ -13,7 +13,7 @@ describe('Progress', () => {
     const p = new Progress('epoch 1/1', 100, stream, () => (t += 10));
     for (let i = 1; i <= 100; i++) p.update(i, i * 10, 0.5, 0.9);
     expect(out.length).toBe(10);
-    expect(out[0]).toMatch(/^epoch 1\/1  10%  10\/100  loss 0\.5000  acc 90\.00%  \d+ img\/s  ETA 0:\d\d\n$/);
+    expect(out[0]).toMatch(/^epoch 1\/1  10%  10\/100 loss 0\.5000 acc 90\.00% \d+ img\/s ETA 0:\d\d\n$/);
     expect(out[9]).toMatch(/100% 100\/100/);
   });
 
