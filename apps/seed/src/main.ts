@@ -10,6 +10,7 @@
  */
 import { randn } from '@flint/tensor';
 import { Perceptron } from './perceptron.js';
+import { RestNetBasicBlock } from './residual-block.js';
 
 const perceptron = new Perceptron(3, 4, 1);
 for (const [name, parameter] of perceptron.namedParameters()) {
@@ -17,3 +18,8 @@ for (const [name, parameter] of perceptron.namedParameters()) {
 }
 console.log(String(perceptron(randn([2, 3]))));
 console.log(String(perceptron));
+
+// The seed's residual block, written by hand from Conv2d, BatchNorm2d and F.relu.
+const block = new RestNetBasicBlock(64, 64, 1);
+console.log(String(block));
+console.log(`output size [${block(randn([1, 64, 8, 8])).size().join(", ")}]`);

@@ -118,38 +118,3 @@ describe('contract: residual blocks and ResNets', () => {
   });
 });
 
-describe("contract: the seed's residual block, built by hand from Conv2d, BatchNorm2d and F.relu", () => {
-  class RestNetBasicBlock extends Module {
-    conv1: Conv2d;
-    bn1: BatchNorm2d;
-    conv2: Conv2d;
-    bn2: BatchNorm2d;
-    constructor(inChannels: number, outChannels: number, stride: number) {
-      super();
-      this.conv1 = new Conv2d(inChannels, outChannels, 3, { stride, padding: 1 });
-      this.bn1 = new BatchNorm2d(outChannels);
-      this.conv2 = new Conv2d(outChannels, outChannels, 3, { stride, padding: 1 });
-      this.bn2 = new BatchNorm2d(outChannels);
-    }
-    override forward(x: Tensor): Tensor {
-      let output = this.conv1(x);
-      output = F.relu(this.bn1(output));
-      output = this.conv2(output);
-      output = this.bn2(output);
-      return F.relu(x.add(output));
-    }
-  }
-  it('loads the PyTorch state dict and gives PyTorch output', () => {
-    const data = loadSafetensors(new Uint8Array(readFileSync(new URL('seed_basic_block.safetensors', ORACLE))));
-    const block = new RestNetBasicBlock(8, 8, 1);
-    const sd = Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith('param.')).map(([k, v]) => [k.slice(6), v]));
-    expect(block.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
-    const out = block(data.input!);
-    const want = data.output!.dataSync();
-    const got = out.dataSync();
-    let worst = 0;
-    got.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - want[i]!))));
-    expect(worst).toBeLessThan(1e-3);
-    expect(block.toString()).toContain('(conv1): Conv2d(8, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))');
-  });
-});
