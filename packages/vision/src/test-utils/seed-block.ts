@@ -1,6 +1,6 @@
 /**
  * The seed document's `RestNetBasicBlock`, written by hand from `Conv2d`, `BatchNorm2d` and
- * `F.relu` as a user would (it lives here until an `apps/seed` example exists):
+ * `F.relu` as a user would (the example in `apps/seed`; this copy feeds the oracle harness):
  *
  * ```python
  * class RestNetBasicBlock(nn.Module):
