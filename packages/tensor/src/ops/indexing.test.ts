@@ -1,33 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getBackend, memory } from '../backend.js';
 import { arange, tensor, zeros } from '../creation.js';
-import { registerAutogradEngine } from '../graph-hooks.js';
 import type { Tensor } from '../tensor.js';
+import { log, recorded, recordOps } from '../test-utils/recorder.js';
 import { gather, index, indexAdd, indexSelect, maskedFill, narrow, scatterAdd, select } from './indexing.js';
 
 // Expected values are what PyTorch returns for the same calls (hand-computed small cases).
 
-interface Rec {
-  op: string;
-  inputs: readonly Tensor[];
-  attrs: Readonly<Record<string, unknown>>;
-}
-const log: Rec[] = [];
-beforeAll(() => {
-  registerAutogradEngine({
-    record(op, inputs, outputs, attrs) {
-      log.push({ op, inputs, attrs });
-      for (const o of outputs) o.requiresGrad = true;
-    },
-    backward() {},
-    retainGrad() {},
-  });
-});
-const recorded = (fn: () => unknown): { op: string; attrs: Readonly<Record<string, unknown>> }[] => {
-  log.length = 0;
-  fn();
-  return log.map(({ op, attrs }) => ({ op, attrs }));
-};
+recordOps();
 
 type Data = Parameters<typeof tensor>[0];
 const f = (data: Data) => tensor(data);

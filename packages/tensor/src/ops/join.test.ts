@@ -1,34 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getBackend, memory } from '../backend.js';
 import { arange, tensor, zeros } from '../creation.js';
-import { registerAutogradEngine } from '../graph-hooks.js';
-import type { Tensor } from '../tensor.js';
+import { log, recorded, recordOps } from '../test-utils/recorder.js';
 import { cat, chunk, split, stack, unbind } from './join.js';
 
 // Expected values are what PyTorch returns for the same calls.
 
-interface Rec {
-  op: string;
-  inputs: readonly Tensor[];
-  outputs: readonly Tensor[];
-  attrs: Readonly<Record<string, unknown>>;
-}
-const log: Rec[] = [];
-beforeAll(() => {
-  registerAutogradEngine({
-    record(op, inputs, outputs, attrs) {
-      log.push({ op, inputs, outputs, attrs });
-      for (const o of outputs) o.requiresGrad = true;
-    },
-    backward() {},
-    retainGrad() {},
-  });
-});
-const recorded = (fn: () => unknown): { op: string; attrs: Readonly<Record<string, unknown>> }[] => {
-  log.length = 0;
-  fn();
-  return log.map(({ op, attrs }) => ({ op, attrs }));
-};
+recordOps();
 
 const f = (data: Parameters<typeof tensor>[0]) => tensor(data);
 const i32 = (data: Parameters<typeof tensor>[0]) => tensor(data, { dtype: 'int32' });
