@@ -9,7 +9,7 @@ import { torchName, type DType } from './dtype.js';
 import { formatTensor } from './format.js';
 import { autogradEngine, record, type GradNode } from './graph-hooks.js';
 import { isGradEnabled } from './grad-mode.js';
-import { currentGeneration, forget, keep, setTensorCheck, track, unkeep } from './lifetime.js';
+import { currentGeneration, forget, keep, RETAIN_TICKS, setTensorCheck, track, unkeep } from './lifetime.js';
 import * as act from './ops/activation.js';
 import * as cmp from './ops/compare.js';
 import * as idx from './ops/indexing.js';
@@ -624,7 +624,7 @@ setTensorCheck((v: unknown): v is Tensor => v instanceof Tensor);
 function releasedError(t: Tensor): Error {
   const why =
     t._released === 'auto'
-      ? `it was a step temporary released automatically after ${2} steps without use (Flint frees WASM memory at step boundaries)`
+      ? `it was a step temporary released automatically after ${RETAIN_TICKS} steps without use (Flint frees WASM memory at step boundaries)`
       : 'dispose() was called on it';
   return new Error(
     `Tensor of shape [${t.shape.join(', ')}] was released: ${why}. ` +
