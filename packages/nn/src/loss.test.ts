@@ -114,7 +114,7 @@ describe('binary losses', () => {
   });
 });
 
-describe('F helpers', () => {
+describe('F: oneHot, linear, dropout, layerNorm, embedding', () => {
   it('oneHot, linear, dropout in eval, layerNorm, embedding', () => {
     expect(F.oneHot(tensor([0, 2], { dtype: 'int32' }), 3).tolist()).toEqual([
       [1, 0, 0],

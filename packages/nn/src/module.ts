@@ -637,7 +637,7 @@ function proxyOf(target: object): Module {
   return proxies.get(target) ?? (target as Module);
 }
 
-// ---- small helpers ----------------------------------------------------------------------------
+// ---- strings: dotted paths, indentation ---------------------------------------------------------
 
 function splitLast(target: string): [string, string] {
   const i = target.lastIndexOf('.');

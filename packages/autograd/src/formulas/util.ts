@@ -1,4 +1,4 @@
-/** Helpers shared by the formulas. */
+/** Shared by the formulas: reducing broadcast gradients to an input's shape, undoing reductions, zeros for missing gradients. */
 import { zeros, type Tensor } from '@flint/tensor';
 import type { FormulaContext } from './types.js';
 

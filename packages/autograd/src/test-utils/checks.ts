@@ -1,4 +1,4 @@
-/** Test helpers: second-order gradcheck and closeness checks. */
+/** For tests: second-order gradcheck and closeness checks. */
 import { expect } from 'vitest';
 import type { Tensor } from '@flint/tensor';
 import { enableGrad, grad, gradcheck, type GradcheckOptions } from '../index.js';

@@ -1,4 +1,4 @@
-/** Test helpers: the shared PyTorch oracle and an allclose that names the worst element. */
+/** For tests: the shared PyTorch oracle and an allclose that names the worst element. */
 import { readFileSync } from 'node:fs';
 import { loadSafetensors, type Tensor } from '@flint/tensor';
 import { expect } from 'vitest';

@@ -23,7 +23,7 @@ export type IndexSlice = { start?: number; stop?: number; step?: number };
  */
 export type IndexItem = number | string | null | Tensor | readonly number[] | IndexSlice;
 
-// ---- helpers ------------------------------------------------------------------------------------
+// ---- checks and index data ------------------------------------------------------------------------
 
 function intData(t: Tensor): Int32Array {
   return t._data.dataSync() as Int32Array;

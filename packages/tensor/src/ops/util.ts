@@ -1,4 +1,4 @@
-/** Shape helpers shared by the ops: dims, broadcasting, and PyTorch's error messages. */
+/** Shared by the ops: dims, broadcasting, and PyTorch's error messages. */
 import type { DType } from '../dtype.js';
 import { promoteTypes, scalarType } from '../dtype.js';
 import { Tensor } from '../tensor.js';

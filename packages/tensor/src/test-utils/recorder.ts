@@ -1,4 +1,4 @@
-/** Test helpers: a stand-in autograd engine that logs what ops record, without any backward. */
+/** For tests: a stand-in autograd engine that logs what ops record, without any backward. */
 import { beforeAll } from 'vitest';
 import { registerAutogradEngine } from '../graph-hooks.js';
 import type { Tensor } from '../tensor.js';

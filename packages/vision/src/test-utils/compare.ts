@@ -1,4 +1,4 @@
-/** Test helpers: read PyTorch reference tensors and compare with PyTorch's tolerance rule. */
+/** For tests: read PyTorch reference tensors and compare with PyTorch's tolerance rule. */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { loadSafetensors, type Tensor } from '@flint/tensor';
