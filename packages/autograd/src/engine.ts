@@ -12,16 +12,13 @@
  */
 import { Tensor, onesLike, registerAutogradEngine, scope, tick, withGradMode, type BackwardOptions } from '@flint/tensor';
 import { formulas, nodeName } from './formulas/index.js';
+import { sameShape } from './formulas/util.js';
 import { AccumulateGrad, edgeOf, Node, type Edge } from './node.js';
 
 type GraphNode = Node | AccumulateGrad;
 
 function sizeStr(shape: readonly number[]): string {
   return `torch.Size([${shape.join(', ')}])`;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** Called by every recorded op (via `record` in @flint/tensor): attaches a node to the outputs. */
@@ -210,8 +207,7 @@ function run(roots: readonly Tensor[], seeds: readonly Tensor[], owned: readonly
       const incoming = new Set(grads);
       for (const r of results) {
         if (!r) continue;
-        if (refs.has(r)) own(r);
-        else if (!incoming.has(r)) own(r);
+        if (refs.has(r) || !incoming.has(r)) own(r);
       }
       results.forEach((r, i) => {
         if (!r) return;

@@ -2,7 +2,8 @@
 import { zeros, type Tensor } from '@flint/tensor';
 import type { FormulaContext } from './types.js';
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
+/** Whether two shapes are equal, dim by dim. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
