@@ -209,7 +209,7 @@ export class Tensor {
 
   // ---- data out -------------------------------------------------------------------------------
 
-  /** The value of a one-element tensor as a JS number (bools as 0/1... as `true`/`false`). */
+  /** The value of a one-element tensor as a JS number (`item()`; a bool gives 0 or 1). */
   item(): number {
     if (this.numel() !== 1) {
       throw new RangeError(`item: only one element tensors can be converted to Python scalars (got a Tensor with ${this.numel()} elements)`);
@@ -250,8 +250,7 @@ export class Tensor {
   /** Converts to `dtype` (`.to(dtype)`); returns this when it already has it. */
   to(dtype: DType): Tensor {
     if (dtype === this.dtype) return this;
-    const data = dtype === 'bool' ? tf.notEqual(this._data, 0) : tf.cast(this._data, dtype);
-    return record('cast', new Tensor(data), [this], { dtype });
+    return record('cast', new Tensor(castTo(this._data, dtype)), [this], { dtype });
   }
   float(): Tensor {
     return this.to('float32');
@@ -290,16 +289,16 @@ export class Tensor {
     return this._inplace('copy_', shp.expand(src.detach(), this.shape));
   }
   add_(other: TensorOrScalar, options: { alpha?: number } = {}): this {
-    return this._inplace('add_', pw.add(this.detach(), other instanceof Tensor ? other.detach() : other, options));
+    return this._inplace('add_', pw.add(this.detach(), detached(other), options));
   }
   sub_(other: TensorOrScalar, options: { alpha?: number } = {}): this {
-    return this._inplace('sub_', pw.sub(this.detach(), other instanceof Tensor ? other.detach() : other, options));
+    return this._inplace('sub_', pw.sub(this.detach(), detached(other), options));
   }
   mul_(other: TensorOrScalar): this {
-    return this._inplace('mul_', pw.mul(this.detach(), other instanceof Tensor ? other.detach() : other));
+    return this._inplace('mul_', pw.mul(this.detach(), detached(other)));
   }
   div_(other: TensorOrScalar): this {
-    return this._inplace('div_', pw.div(this.detach(), other instanceof Tensor ? other.detach() : other));
+    return this._inplace('div_', pw.div(this.detach(), detached(other)));
   }
   clamp_(min?: number | null, max?: number | null): this {
     return this._inplace('clamp_', cmp.clamp(this.detach(), min, max));
@@ -620,6 +619,11 @@ export class Tensor {
 }
 
 setTensorCheck((v: unknown): v is Tensor => v instanceof Tensor);
+
+/** The operand of an in-place op, cut from the graph. */
+function detached(other: TensorOrScalar): TensorOrScalar {
+  return other instanceof Tensor ? other.detach() : other;
+}
 
 function releasedError(t: Tensor): Error {
   const why =
