@@ -19,6 +19,7 @@ export type Collated<T> = T extends Tensor | number | boolean
         ? { [K in keyof T]: Collated<T[K]> }
         : never;
 
+/** `torch.utils.data.default_collate(batch)`: see the file comment for the rules. */
 export function defaultCollate<T>(batch: readonly T[]): Collated<T> {
   return collate(batch as readonly unknown[], 'batch') as Collated<T>;
 }

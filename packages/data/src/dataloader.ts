@@ -27,6 +27,10 @@ export interface DataLoaderOptions<T, B> {
   collateFn?: (samples: T[]) => B;
 }
 
+/**
+ * `torch.utils.data.DataLoader(dataset, batch_size=1, shuffle=False, generator=None,
+ * drop_last=False, collate_fn=None)`, with `num_workers=0`.
+ */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly dataset: Dataset<T>;
   readonly batchSize: number;

@@ -28,6 +28,10 @@ export interface AdagradOptions {
 
 export type AdagradHyper = Required<AdagradOptions>;
 
+/**
+ * `torch.optim.Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
+ * eps=1e-10, maximize=False)`.
+ */
 export class Adagrad extends Optimizer<AdagradHyper> {
   constructor(params: Params<AdagradHyper>, options: AdagradOptions = {}) {
     const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false } = options;

@@ -71,6 +71,10 @@ export function adamUpdate(p: Tensor, state: Record<string, unknown>, group: Ada
   p.copy_(base.add(update));
 }
 
+/**
+ * `torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False,
+ * maximize=False)`.
+ */
 export class Adam extends Optimizer<AdamHyper> {
   constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
     super(params, adamDefaults(options, 0));

@@ -9,6 +9,10 @@ import type { Tensor } from '@flint/tensor';
 import { adamDefaults, adamUpdate, type AdamHyper, type AdamOptions } from './adam.js';
 import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
 
+/**
+ * `torch.optim.AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
+ * amsgrad=False, maximize=False)`.
+ */
 export class AdamW extends Optimizer<AdamHyper> {
   constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
     super(params, adamDefaults(options, 1e-2));

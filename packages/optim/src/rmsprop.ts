@@ -31,6 +31,10 @@ export interface RMSpropOptions {
 
 export type RMSpropHyper = Required<RMSpropOptions>;
 
+/**
+ * `torch.optim.RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
+ * centered=False, maximize=False)`.
+ */
 export class RMSprop extends Optimizer<RMSpropHyper> {
   constructor(params: Params<RMSpropHyper>, options: RMSpropOptions = {}) {
     const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options;

@@ -28,6 +28,10 @@ export interface SGDOptions {
 
 export type SGDHyper = Required<SGDOptions>;
 
+/**
+ * `torch.optim.SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False,
+ * maximize=False)`; `lr` is required.
+ */
 export class SGD extends Optimizer<SGDHyper> {
   constructor(params: Params<SGDHyper>, options: SGDOptions) {
     const { lr = required as unknown as number, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options ?? {};

@@ -7,6 +7,7 @@
 import type { Optimizer } from '../optimizer.js';
 import { loadSchedulerState, schedulerState, type LRScheduler, type Scheduler } from './lr-scheduler.js';
 
+/** `torch.optim.lr_scheduler.ChainedScheduler(schedulers)`. */
 export class ChainedScheduler implements Scheduler {
   readonly optimizer: Optimizer<any>;
   readonly schedulers: readonly LRScheduler[];

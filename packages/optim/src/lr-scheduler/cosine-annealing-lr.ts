@@ -19,6 +19,7 @@ export interface CosineAnnealingLROptions extends LRSchedulerOptions {
   etaMin?: number;
 }
 
+/** `torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max, eta_min=0, last_epoch=-1)`. */
 export class CosineAnnealingLR extends LRScheduler {
   TMax: number;
   etaMin: number;

@@ -12,6 +12,7 @@ export interface ExponentialLROptions extends LRSchedulerOptions {
   gamma: number;
 }
 
+/** `torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma, last_epoch=-1)`. */
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 

@@ -22,6 +22,7 @@ export function lambdasFor(optimizer: Optimizer<any>, lrLambda: LrLambda | reado
   return [...lrLambda];
 }
 
+/** `torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda, last_epoch=-1)`. */
 export class LambdaLR extends LRScheduler {
   lrLambdas: LrLambda[];
 

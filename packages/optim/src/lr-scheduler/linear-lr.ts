@@ -16,6 +16,10 @@ export interface LinearLROptions extends LRSchedulerOptions {
   totalIters?: number;
 }
 
+/**
+ * `torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=1/3, end_factor=1, total_iters=5,
+ * last_epoch=-1)`.
+ */
 export class LinearLR extends LRScheduler {
   startFactor: number;
   endFactor: number;

@@ -51,6 +51,10 @@ export function loadSchedulerState(obj: object, state: Record<string, unknown>, 
   }
 }
 
+/**
+ * The base of the epoch-based schedulers (`torch.optim.lr_scheduler._LRScheduler`); see the file
+ * comment.
+ */
 export abstract class LRScheduler implements Scheduler {
   readonly optimizer: Optimizer<any>;
   /** Each group's `initialLr` when the scheduler was made (`base_lrs`). */

@@ -14,6 +14,7 @@ export interface MultiStepLROptions extends LRSchedulerOptions {
   gamma?: number;
 }
 
+/** `torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1)`. */
 export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;

@@ -10,6 +10,7 @@ import { LRScheduler, loadSchedulerState, schedulerState } from './lr-scheduler.
 
 export type MultiplicativeLROptions = LambdaLROptions;
 
+/** `torch.optim.lr_scheduler.MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1)`. */
 export class MultiplicativeLR extends LRScheduler {
   lrLambdas: LrLambda[];
 

@@ -46,6 +46,12 @@ interface Phase {
   endMomentum: string;
 }
 
+/**
+ * `torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None,
+ * steps_per_epoch=None, pct_start=0.3, anneal_strategy='cos', cycle_momentum=True,
+ * base_momentum=0.85, max_momentum=0.95, div_factor=25, final_div_factor=1e4, three_phase=False,
+ * last_epoch=-1)`; step it once per batch.
+ */
 export class OneCycleLR extends LRScheduler {
   totalSteps: number;
   annealStrategy: 'cos' | 'linear';

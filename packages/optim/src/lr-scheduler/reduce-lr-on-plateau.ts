@@ -30,6 +30,10 @@ export interface ReduceLROnPlateauOptions {
   eps?: number;
 }
 
+/**
+ * `torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10,
+ * threshold=1e-4, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)`; call `step(metric)`.
+ */
 export class ReduceLROnPlateau implements Scheduler {
   readonly optimizer: Optimizer<any>;
   factor: number;

@@ -18,6 +18,7 @@ export interface SequentialLROptions {
   lastEpoch?: number;
 }
 
+/** `torch.optim.lr_scheduler.SequentialLR(optimizer, schedulers, milestones, last_epoch=-1)`. */
 export class SequentialLR implements Scheduler {
   readonly optimizer: Optimizer<any>;
   readonly schedulers: readonly LRScheduler[];

@@ -14,6 +14,7 @@ export interface StepLROptions extends LRSchedulerOptions {
   gamma?: number;
 }
 
+/** `torch.optim.lr_scheduler.StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1)`. */
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
