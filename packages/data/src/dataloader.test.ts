@@ -1,19 +1,8 @@
 import { arange, Generator, manualSeed, memory, tensor, tick } from '@flint/tensor';
 import { describe, expect, it } from 'vitest';
 import { DataLoader } from './dataloader.js';
-import { Dataset, TensorDataset } from './dataset.js';
-
-class Range extends Dataset<number> {
-  constructor(readonly n: number) {
-    super();
-  }
-  get length(): number {
-    return this.n;
-  }
-  get(i: number): number {
-    return i;
-  }
-}
+import { TensorDataset } from './dataset.js';
+import { Range } from './test-utils/range.js';
 
 const values = (loader: Iterable<{ tolist(): unknown }>) => [...loader].map((b) => b.tolist());
 

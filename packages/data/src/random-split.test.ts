@@ -1,19 +1,7 @@
 import { Generator } from '@flint/tensor';
 import { describe, expect, it } from 'vitest';
-import { Dataset } from './dataset.js';
 import { randomSplit } from './random-split.js';
-
-class Range extends Dataset<number> {
-  constructor(readonly n: number) {
-    super();
-  }
-  get length(): number {
-    return this.n;
-  }
-  get(i: number): number {
-    return i;
-  }
-}
+import { Range } from './test-utils/range.js';
 
 describe('randomSplit', () => {
   it('splits into disjoint subsets covering the dataset', () => {
