@@ -1,20 +1,9 @@
 /** `MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d` (`torch.nn.MaxPool2d`, …). */
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Tensor } from '@flint/tensor';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type AvgPool2dOptions, type MaxPool2dOptions, type Size2, type Tensor } from '@flint/tensor';
 import { Module } from '@flint/nn';
 import { named, py } from './repr.js';
 
-type Size2 = number | [number, number];
-
-export interface MaxPool2dOptions {
-  /** Default: `kernelSize`. */
-  stride?: Size2 | null;
-  /** Implicit -inf padding on both sides, at most half the kernel (default 0). */
-  padding?: Size2;
-  /** Spacing between window elements (default 1). */
-  dilation?: Size2;
-  /** Ceil instead of floor for the output size (default false). */
-  ceilMode?: boolean;
-}
+export type { MaxPool2dOptions, AvgPool2dOptions };
 
 /**
  * `torch.nn.MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False)`: the
@@ -46,18 +35,6 @@ export class MaxPool2d extends Module {
   override extraRepr(): string {
     return `kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}, padding=${py(this.padding)}, dilation=${py(this.dilation)}, ceil_mode=${py(this.ceilMode)}`;
   }
-}
-
-export interface AvgPool2dOptions {
-  /** Default: `kernelSize`. */
-  stride?: Size2 | null;
-  /** Implicit zero padding on both sides, at most half the kernel (default 0). */
-  padding?: Size2;
-  ceilMode?: boolean;
-  /** Count the zero padding in each window's divisor (default true). */
-  countIncludePad?: boolean;
-  /** Divide every window's sum by this instead. */
-  divisorOverride?: number | null;
 }
 
 /**
