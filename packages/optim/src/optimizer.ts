@@ -48,8 +48,10 @@ export interface OptimizerStateDict {
 /** Marks a hyperparameter without a default (`torch.optim.optimizer.required`), such as SGD's `lr`. */
 export const required: unique symbol = Symbol('required');
 
-const camelToSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const snakeToCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** `weightDecay` → `weight_decay`: state-dict keys are PyTorch's. */
+export const camelToSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** `weight_decay` → `weightDecay`. */
+export const snakeToCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 function copyValue(v: unknown): unknown {
   return Array.isArray(v) ? v.map(copyValue) : v;

@@ -13,7 +13,7 @@
  *
  * https://pytorch.org/docs/1.13/optim.html#how-to-adjust-learning-rate
  */
-import type { Optimizer, ParamGroup } from '../optimizer.js';
+import { camelToSnake, snakeToCamel, type Optimizer, type ParamGroup } from '../optimizer.js';
 
 /** What every scheduler offers (`step`, `getLastLr`, state dicts). */
 export interface Scheduler {
@@ -28,9 +28,6 @@ export interface LRSchedulerOptions {
   /** The index of the last epoch, to resume a schedule. Default -1 (start). */
   lastEpoch?: number;
 }
-
-const camelToSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const snakeToCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** Serialises a scheduler's own fields (not the optimizer, not functions) with snake_case keys. */
 export function schedulerState(obj: object, skip: readonly string[] = []): Record<string, unknown> {
