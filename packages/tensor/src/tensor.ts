@@ -19,7 +19,7 @@ import * as pw from './ops/pointwise.js';
 import * as red from './ops/reduce.js';
 import * as shp from './ops/shape.js';
 import type { IndexItem } from './ops/indexing.js';
-import { castTo, shareData, type TensorOrScalar } from './ops/util.js';
+import { castTo, normDim, sameShape, shareData, type TensorOrScalar } from './ops/util.js';
 import { fillNormal, fillUniform } from './random.js';
 
 export type Dims = number | readonly number[];
@@ -126,7 +126,7 @@ export class Tensor {
   size(dim: number): number;
   size(dim?: number): number | readonly number[] {
     if (dim === undefined) return this.shape;
-    return this.shape[shp.dimIndex(dim, this.ndim, 'size')]!;
+    return this.shape[normDim(dim, this.ndim, 'size')]!;
   }
   dim(): number {
     return this.ndim;
@@ -147,7 +147,7 @@ export class Tensor {
   }
   set grad(g: Tensor | null) {
     if (g !== null && !(g instanceof Tensor)) throw new TypeError('grad: assigned value must be a Tensor or null');
-    if (g !== null && !shp.sameShapeAs(g, this)) {
+    if (g !== null && !sameShape(g.shape, this.shape)) {
       throw new RangeError(`grad: assigned grad has shape [${g.shape.join(', ')}] but the tensor has shape [${this.shape.join(', ')}]`);
     }
     if (this._grad === g) return;
@@ -277,7 +277,7 @@ export class Tensor {
           : `${op}: in-place operations on tensors that are part of the autograd graph are not supported; use the out-of-place op`,
       );
     }
-    if (!shp.sameShapeAs(value, this)) {
+    if (!sameShape(value.shape, this.shape)) {
       throw new RangeError(`${op}: output with shape [${this.shape.join(', ')}] doesn't match the broadcast shape [${value.shape.join(', ')}]`);
     }
     const data = value.dtype === this.dtype ? shareData(value._data) : castTo(value._data, this.dtype);

@@ -9,14 +9,6 @@ export function shapeArg(args: number[] | [readonly number[]]): number[] {
   return Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
 }
 
-export function dimIndex(dim: number, ndim: number, op: string): number {
-  return normDim(dim, ndim, op);
-}
-
-export function sameShapeAs(a: Tensor, b: Tensor): boolean {
-  return sameShape(a.shape, b.shape);
-}
-
 /** Resolves one `-1` in a requested shape, with PyTorch's `shape '[…]' is invalid` error. */
 export function inferShape(shape: readonly number[], numel: number, op: string): number[] {
   const out = [...shape];
