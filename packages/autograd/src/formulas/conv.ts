@@ -95,7 +95,8 @@ export const convFormulas: Record<string, Formula> = {
       () => g!.sum([0, 2, 3]),
     );
   },
-  maxPool2d: (ctx, [g]) => each(ctx, () => maxPool2dBackward(g!, ctx.input(0), attrs<Pool2dAttrs>(ctx))),
+  // The forward saved each window's first-maximum tap as its second (int32) output.
+  maxPool2d: (ctx, [g]) => each(ctx, () => maxPool2dBackward(g!, ctx.inputShapes[0]!, attrs<Pool2dAttrs>(ctx), ctx.output(1))),
   avgPool2d: (ctx, [g]) => each(ctx, () => avgPool2dBackward(g!, ctx.inputShapes[0]!, attrs<AvgAttrs>(ctx))),
   // avgPool2dBackward is linear in the output gradient: its own gradient is the pool again.
   avgPool2dBackward: (ctx, [g]) => {

@@ -9,7 +9,7 @@
  * `maxPool2dBackward` / `avgPool2dBackward` for the formulas in `@flint/autograd`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { record } from '../graph-hooks.js';
+import { record, recordMany, willRecord } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { outSize, pair, toNCHW, toNHWC, type Size2 } from './conv.js';
 import { mm } from './linalg.js';
@@ -111,72 +111,109 @@ function unbatched(x: Tensor, f: (x4: Tensor) => Tensor): Tensor | null {
  * `torch.nn.functional.max_pool2d(x, kernel_size, stride=kernel_size, padding=0, dilation=1,
  * ceil_mode=False)`: the maximum of each window; `[N, C, H, W]` → `[N, C, Ho, Wo]`.
  * See https://pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html
+ *
+ * When autograd records, the forward also finds where each window's first maximum is (as
+ * PyTorch's `max_pool2d_with_indices`) and saves that as a second, int32 output of the node, so
+ * backward is a cheap scatter (see `maxPool2dBackward`).
  */
 export function maxPool2d(x: Tensor, kernelSize: Size2, options: MaxPool2dOptions = {}): Tensor {
   const u = unbatched(x, (x4) => maxPool2d(x4, kernelSize, options));
   if (u) return u;
   const a = geometry('max_pool2d', x, kernelSize, options);
+  if (willRecord([x])) {
+    const { out, indices } = tf.tidy(() => poolWithIndices(x._data, a));
+    return recordMany('maxPool2d', [new Tensor(out), new Tensor(indices)], [x], a)[0]!;
+  }
   const data = tf.tidy(() => {
+    // The WASM kernel has no dilation: then gather the windows.
+    if (a.dilation[0] !== 1 || a.dilation[1] !== 1) return poolWithIndices(x._data, a).out;
     const xp = padNHWC(toNHWC(x._data), a, -Infinity) as tf.Tensor4D;
-    // The WASM kernel has no dilation: then take the maximum over the kernel taps.
-    const y = a.dilation[0] === 1 && a.dilation[1] === 1 ? crop(tf.maxPool(xp, a.kernel, a.stride, 'valid'), a) : maxOverTaps(xp, a);
-    return toNCHW(y);
+    return toNCHW(crop(tf.maxPool(xp, a.kernel, a.stride, 'valid'), a));
   });
-  return record('maxPool2d', new Tensor(data), [x], a);
+  return new Tensor(data);
 }
 
-/** Strided view of padded NHWC data at kernel tap (i, j): `[N, Ho, Wo, C]`. */
-function tapView(xp: tf.Tensor, a: Pool2dAttrs, i: number, j: number): tf.Tensor {
-  const [n, , , c] = xp.shape as [number, number, number, number];
+/** Whether the windows tile the input exactly: stride == kernel, no dilation, no padding. */
+function tiles(a: Pool2dAttrs): boolean {
+  const [kh, kw] = a.kernel;
+  return a.stride[0] === kh && a.stride[1] === kw && a.dilation[0] === 1 && a.dilation[1] === 1 && a.padding[0] === 0 && a.padding[1] === 0 && a.extra[0] === 0 && a.extra[1] === 0;
+}
+
+/**
+ * For every window and tap (row-major), the flat `h·W + w` input position it reads:
+ * `[Ho·Wo·kh·kw]`. A padding tap reads the window's first real position instead, which never
+ * changes the maximum and makes an all-padding-or-`-inf` window pick its first real element, as
+ * PyTorch does.
+ */
+function windowTable(h: number, w: number, a: Pool2dAttrs): Int32Array {
+  const [kh, kw] = a.kernel;
   const [oh, ow] = a.outShape;
-  const top = i * a.dilation[0];
-  const left = j * a.dilation[1];
-  return tf.stridedSlice(xp, [0, top, left, 0], [n, top + (oh - 1) * a.stride[0] + 1, left + (ow - 1) * a.stride[1] + 1, c], [1, a.stride[0], a.stride[1], 1]);
+  const table = new Int32Array(oh * ow * kh * kw);
+  let at = 0;
+  for (let r = 0; r < oh; r++) {
+    const top = r * a.stride[0] - a.padding[0];
+    const firstRow = Math.min(top >= 0 ? top : top + Math.ceil(-top / a.dilation[0]) * a.dilation[0], h - 1);
+    for (let c = 0; c < ow; c++) {
+      const left = c * a.stride[1] - a.padding[1];
+      const firstCol = Math.min(left >= 0 ? left : left + Math.ceil(-left / a.dilation[1]) * a.dilation[1], w - 1);
+      for (let i = 0; i < kh; i++) {
+        const y = top + i * a.dilation[0];
+        for (let j = 0; j < kw; j++) {
+          const xx = left + j * a.dilation[1];
+          table[at++] = y >= 0 && y < h && xx >= 0 && xx < w ? y * w + xx : firstRow * w + firstCol;
+        }
+      }
+    }
+  }
+  return table;
 }
 
-function maxOverTaps(xp: tf.Tensor, a: Pool2dAttrs): tf.Tensor {
-  let out = tapView(xp, a, 0, 0);
-  for (let i = 0; i < a.kernel[0]; i++) for (let j = 0; j < a.kernel[1]; j++) if (i + j > 0) out = tf.maximum(out, tapView(xp, a, i, j));
-  return out;
+/**
+ * Max pooling of NCHW data with the first maximum of each window: `out` `[N, C, Ho, Wo]` and
+ * `indices`, int32 — for tiling windows (`tiles`) the row-major tap index `[N, C, Ho, Wo]`, else
+ * the flat position in the whole input `[N·C·Ho·Wo]` (`((n·C + c)·H + h)·W + w`).
+ * Tiling windows are a reshape-transpose-reshape to `[N, C, Ho, Wo, kh·kw]`; other geometries
+ * gather every window's taps through `windowTable`. tfjs `argMax` returns the first maximum.
+ */
+function poolWithIndices(x: tf.Tensor, a: Pool2dAttrs): { out: tf.Tensor; indices: tf.Tensor } {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [kh, kw] = a.kernel;
+  const [oh, ow] = a.outShape;
+  if (tiles(a)) {
+    const used = h === oh * kh && w === ow * kw ? x : tf.slice(x, [0, 0, 0, 0], [n, c, oh * kh, ow * kw]);
+    const windows = tf.reshape(tf.transpose(tf.reshape(used, [n, c, oh, kh, ow, kw]), [0, 1, 2, 4, 3, 5]), [n, c, oh, ow, kh * kw]);
+    return { out: tf.max(windows, -1), indices: tf.argMax(windows, -1) };
+  }
+  const table = tf.tensor1d(windowTable(h, w, a), 'int32');
+  const windows = tf.reshape(tf.gather(tf.reshape(x, [n * c, h * w]), table, 1), [n * c, oh * ow, kh * kw]);
+  const tap = tf.argMax(windows, -1); // [N·C, Ho·Wo]
+  const position = tf.gather(table, tf.add(tap, tf.range(0, oh * ow * kh * kw, kh * kw, 'int32')));
+  const indices = tf.reshape(tf.add(position, tf.reshape(tf.range(0, n * c * h * w, h * w, 'int32'), [n * c, 1])), [-1]);
+  return { out: tf.reshape(tf.max(windows, -1), [n, c, oh, ow]), indices };
 }
 
 /**
  * The gradient of `maxPool2d` w.r.t. its input (`max_pool2d_with_indices_backward`): each output
- * gradient goes to the first position (row-major) of its window's maximum, as in PyTorch. WASM's
- * `MaxPoolGrad` kernel drops gradients in some windows (tfjs 4.22), so this is built from
- * elementwise kernels: per kernel tap, the outputs whose maximum sits there, placed back on the
- * input grid by a stride-dilating reshape and a pad. Not itself differentiable.
+ * gradient goes to the first position (row-major) of its window's maximum, as in PyTorch, and
+ * overlapping windows add up. `indices` are what the recorded forward saved (see
+ * `poolWithIndices`); without them they are recomputed from `input`. WASM's `MaxPoolGrad` kernel
+ * drops gradients in some windows (tfjs 4.22), so this is a scatter from plain kernels: for tiling
+ * windows a one-hot of the tap index times the gradient, reshaped back onto the input grid; else a
+ * summing `scatterND` to the saved positions. Not itself differentiable.
  */
-export function maxPool2dBackward(gradOutput: Tensor, input: Tensor, attrs: Pool2dAttrs): Tensor {
-  const [n, c, h, w] = input.shape as [number, number, number, number];
-  const { kernel, stride, dilation, padding } = attrs;
+export function maxPool2dBackward(gradOutput: Tensor, input: Tensor | readonly number[], attrs: Pool2dAttrs, indices?: Tensor): Tensor {
+  if (!indices && !(input instanceof Tensor)) throw new TypeError('maxPool2dBackward: needs the input tensor or the saved indices');
+  const [n, c, h, w] = (input instanceof Tensor ? input.shape : input) as [number, number, number, number];
+  const [kh, kw] = attrs.kernel;
   const [oh, ow] = attrs.outShape;
-  const [sh, sw] = stride;
-  const hp = h + 2 * padding[0] + attrs.extra[0];
-  const wp = w + 2 * padding[1] + attrs.extra[1];
   const data = tf.tidy(() => {
-    const xp = padNHWC(toNHWC(input._data), attrs, -Infinity);
-    const dy = toNHWC(gradOutput._data);
-    const tap = (i: number, j: number): tf.Tensor => tapView(xp, attrs, i, j);
-    const out = maxOverTaps(xp, attrs);
-    let taken: tf.Tensor = tf.cast(tf.fill([n, oh, ow, c], 0, 'int32'), 'bool');
-    let dxp: tf.Tensor = tf.fill([n, hp, wp, c], 0);
-    const zero = tf.zerosLike(dy);
-    for (let i = 0; i < kernel[0]; i++) {
-      for (let j = 0; j < kernel[1]; j++) {
-        const hit = tf.logicalAnd(tf.equal(tap(i, j), out), tf.logicalNot(taken));
-        taken = tf.logicalOr(taken, hit);
-        // [N, Ho, Wo, C] → every s-th row/column of [N, Ho·sh, Wo·sw, C], then shifted to the tap.
-        const spread = tf.reshape(tf.pad(tf.reshape(tf.where(hit, dy, zero), [n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]), [n, oh * sh, ow * sw, c]);
-        const top = i * dilation[0];
-        const left = j * dilation[1];
-        const rows = Math.min(oh * sh, hp - top);
-        const cols = Math.min(ow * sw, wp - left);
-        const fitted = rows === oh * sh && cols === ow * sw ? spread : tf.slice(spread, [0, 0, 0, 0], [n, rows, cols, c]);
-        dxp = tf.add(dxp, tf.pad(fitted, [[0, 0], [top, hp - top - rows], [left, wp - left - cols], [0, 0]]));
-      }
-    }
-    return toNCHW(tf.slice(dxp, [0, padding[0], padding[1], 0], [n, h, w, c]));
+    const idx = indices ? indices._data : poolWithIndices((input as Tensor)._data, attrs).indices;
+    const g = gradOutput._data;
+    if (!tiles(attrs)) return tf.reshape(tf.scatterND(tf.reshape(idx, [-1, 1]), tf.reshape(g, [-1]), [n * c * h * w]), [n, c, h, w]);
+    const spread = tf.mul(tf.oneHot(tf.reshape(idx, [-1]), kh * kw), tf.reshape(g, [-1, 1]));
+    const grid = tf.reshape(tf.transpose(tf.reshape(spread, [n, c, oh, ow, kh, kw]), [0, 1, 2, 4, 3, 5]), [n, c, oh * kh, ow * kw]);
+    // Floor mode can leave the last rows/columns out of every window.
+    return grid.shape[2] === h && grid.shape[3] === w ? grid : tf.pad(grid, [[0, 0], [0, 0], [0, h - oh * kh], [0, w - ow * kw]]);
   });
   return new Tensor(data);
 }
