@@ -17,6 +17,64 @@ function renumber(m: Module, modules: Module[]): void {
 }
 
 /**
+ * What `Sequential` and `ModuleList` share: children named `0`, `1`, … in order, indexable
+ * (`at(-1)`, `[0]`), iterable, with `length`, `append`, `extend`, `insert` and `pop`.
+ */
+abstract class ModuleSequence extends Module {
+  readonly [index: number]: Module;
+
+  /** @internal The class name in index errors (`Sequential indices must be integers`). */
+  protected abstract get _kind(): string;
+
+  /** The number of children (`len(seq)`). */
+  override get length(): number {
+    return this._modules.size;
+  }
+
+  /** The child at position `index` (negative counts from the end): `seq[index]`. */
+  at(index: number): Module {
+    return [...this._modules.values()][absIndex(index, this.length, this._kind)]!;
+  }
+
+  /** Same as `at`. */
+  get(index: number): Module {
+    return this.at(index);
+  }
+
+  /** Appends a module at the end (named by its position) and returns this. */
+  append(module: Module): this {
+    this.addModule(String(this.length), module);
+    return this;
+  }
+
+  /** Appends every module of `modules`. */
+  extend(modules: Iterable<Module>): this {
+    for (const m of modules) this.append(m);
+    return this;
+  }
+
+  /** Inserts a module before position `index`. */
+  insert(index: number, module: Module): this {
+    const list = [...this];
+    list.splice(index < 0 ? index + list.length : index, 0, module);
+    renumber(this, list);
+    return this;
+  }
+
+  /** Removes and returns the child at `index` (default last); the rest are renumbered. */
+  pop(index = -1): Module {
+    const list = [...this];
+    const [m] = list.splice(absIndex(index, list.length, this._kind), 1);
+    renumber(this, list);
+    return m!;
+  }
+
+  *[Symbol.iterator](): IterableIterator<Module> {
+    for (const m of this._modules.values()) if (m) yield m;
+  }
+}
+
+/**
  * `torch.nn.Sequential(*modules)`: calls its children in order, each on the previous output.
  * Children are named `0`, `1`, … (or by the keys of a `Map` / plain object), so state-dict keys
  * are `0.weight`, `2.bias`, … as PyTorch. Indexable (`seq.at(-1)`, `seq[0]`), iterable, `length`.
@@ -25,8 +83,10 @@ function renumber(m: Module, modules: Module[]): void {
  * const mlp = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
  * ```
  */
-export class Sequential extends Module {
-  readonly [index: number]: Module;
+export class Sequential extends ModuleSequence {
+  protected override get _kind(): string {
+    return 'Sequential';
+  }
 
   constructor(...modules: Module[] | [Map<string, Module> | Record<string, Module>]) {
     super();
@@ -45,60 +105,9 @@ export class Sequential extends Module {
     return x;
   }
 
-  /** The number of children (`len(seq)`). */
-  override get length(): number {
-    return this._modules.size;
-  }
-
-  /** The child at position `index` (negative counts from the end): `seq[index]`. */
-  at(index: number): Module {
-    return [...this._modules.values()][absIndex(index, this.length, 'Sequential')]!;
-  }
-
-  /** Same as `at`. */
-  get(index: number): Module {
-    return this.at(index);
-  }
-
   /** A new `Sequential` of children `start` to `end` (exclusive), sharing them: `seq[start:end]`. */
   slice(start?: number, end?: number): Sequential {
-    return new Sequential(...this.list().slice(start, end));
-  }
-
-  /** Appends a module at the end (named by its position) and returns this. */
-  append(module: Module): this {
-    this.addModule(String(this.length), module);
-    return this;
-  }
-
-  /** Inserts a module before position `index`. */
-  insert(index: number, module: Module): this {
-    const list = this.list();
-    list.splice(index < 0 ? index + list.length : index, 0, module);
-    renumber(this, list);
-    return this;
-  }
-
-  /** Appends every module of `modules`. */
-  extend(modules: Iterable<Module>): this {
-    for (const m of modules) this.append(m);
-    return this;
-  }
-
-  /** Removes and returns the child at `index` (default last); the rest are renumbered. */
-  pop(index = -1): Module {
-    const list = this.list();
-    const [m] = list.splice(absIndex(index, list.length, 'Sequential'), 1);
-    renumber(this, list);
-    return m!;
-  }
-
-  *[Symbol.iterator](): IterableIterator<Module> {
-    for (const m of this._modules.values()) if (m) yield m;
-  }
-
-  private list(): Module[] {
-    return [...this];
+    return new Sequential(...[...this].slice(start, end));
   }
 }
 
@@ -106,58 +115,20 @@ export class Sequential extends Module {
  * `torch.nn.ModuleList(modules=None)`: a list of submodules, registered as `0`, `1`, … Use it
  * instead of a plain array, whose modules would not be registered. It has no `forward`.
  */
-export class ModuleList extends Module {
-  readonly [index: number]: Module;
+export class ModuleList extends ModuleSequence {
+  protected override get _kind(): string {
+    return 'ModuleList';
+  }
 
   constructor(modules: Iterable<Module> = []) {
     super();
     this.extend(modules);
   }
 
-  override get length(): number {
-    return this._modules.size;
-  }
-
-  at(index: number): Module {
-    return [...this._modules.values()][absIndex(index, this.length, 'ModuleList')]!;
-  }
-
-  get(index: number): Module {
-    return this.at(index);
-  }
-
   /** Replaces the module at `index` (`ml[i] = m`). */
   set(index: number, module: Module): this {
-    this.addModule(String(absIndex(index, this.length, 'ModuleList')), module);
+    this.addModule(String(absIndex(index, this.length, this._kind)), module);
     return this;
-  }
-
-  append(module: Module): this {
-    this.addModule(String(this.length), module);
-    return this;
-  }
-
-  extend(modules: Iterable<Module>): this {
-    for (const m of modules) this.append(m);
-    return this;
-  }
-
-  insert(index: number, module: Module): this {
-    const list = [...this];
-    list.splice(index < 0 ? index + list.length : index, 0, module);
-    renumber(this, list);
-    return this;
-  }
-
-  pop(index = -1): Module {
-    const list = [...this];
-    const [m] = list.splice(absIndex(index, list.length, 'ModuleList'), 1);
-    renumber(this, list);
-    return m!;
-  }
-
-  *[Symbol.iterator](): IterableIterator<Module> {
-    for (const m of this._modules.values()) if (m) yield m;
   }
 }
 
