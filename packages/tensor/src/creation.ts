@@ -78,14 +78,20 @@ export function full(shape: readonly number[], value: number | boolean, options:
   const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   return finish(tf.fill(checkShape(shape, 'full'), Number(value), dtype), options, 'full');
 }
+/** `torch.zeros(shape)`: float32 unless `dtype` says otherwise. */
 export const zeros = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 0, options);
+/** `torch.ones(shape)`: float32 unless `dtype` says otherwise. */
 export const ones = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 1, options);
 /** `torch.empty`: zero-filled here (the backend has no uninitialised memory). */
 export const empty = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 0, options);
 
+/** `torch.zeros_like(t)`: `t`'s shape and dtype (unless `dtype` is given). */
 export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => zeros(t.shape, { dtype: t.dtype, ...options });
+/** `torch.ones_like(t)`: `t`'s shape and dtype (unless `dtype` is given). */
 export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => ones(t.shape, { dtype: t.dtype, ...options });
+/** `torch.full_like(t, value)`: `t`'s shape and dtype (unless `dtype` is given). */
 export const fullLike = (t: Tensor, value: number, options: CreateOptions = {}): Tensor => full(t.shape, value, { dtype: t.dtype, ...options });
+/** `torch.empty_like(t)`: zero-filled, as `empty`. */
 export const emptyLike = zerosLike;
 
 /**
@@ -136,5 +142,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
   return finish(tf.tensor(permutation(n, options.generator), [n], 'int32'), options, 'randperm');
 }
+/** `torch.rand_like(t)`: U[0, 1) of `t`'s shape. */
 export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, options);
+/** `torch.randn_like(t)`: N(0, 1) of `t`'s shape. */
 export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, options);

@@ -8,7 +8,9 @@ import { transpose } from './shape.js';
 
 /** `torch.relu`; its gradient at 0 is 0, as PyTorch. */
 export const relu = (x: Tensor): Tensor => unary('relu', x, tf.relu, x.dtype !== 'bool');
+/** `torch.sigmoid`: 1 / (1 + exp(-x)). */
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, tf.sigmoid);
+/** `torch.tanh` */
 export const tanh = (x: Tensor): Tensor => unary('tanh', x, tf.tanh);
 /** `F.silu` (x·σ(x)). */
 export const silu = (x: Tensor): Tensor => composite([x], () => x.mul(sigmoid(x)));

@@ -18,12 +18,15 @@ export const ge = cmp('ge', tf.greaterEqual);
 export const logicalAnd = cmp('logicalAnd', (a, b) => tf.tidy(() => tf.logicalAnd(boolData(a), boolData(b))));
 export const logicalOr = cmp('logicalOr', (a, b) => tf.tidy(() => tf.logicalOr(boolData(a), boolData(b))));
 
+/** `torch.logical_not`: bool, true where `x` is zero. */
 export function logicalNot(x: Tensor): Tensor {
   return new Tensor(tf.tidy(() => tf.logicalNot(boolData(x._data))));
 }
+/** `torch.isnan`: bool, elementwise. */
 export function isnan(x: Tensor): Tensor {
   return new Tensor(tf.isNaN(x._data));
 }
+/** `torch.isfinite`: bool, false for ±inf and NaN. */
 export function isfinite(x: Tensor): Tensor {
   return new Tensor(tf.isFinite(x._data));
 }

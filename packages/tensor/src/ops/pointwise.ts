@@ -100,17 +100,29 @@ export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return binary('floorDivide', a, b, tf.floorDiv, { differentiable: false });
 }
 
+/** `torch.neg`; ints stay ints. */
 export const neg = (x: Tensor): Tensor => unary('neg', x, tf.neg, x.dtype !== 'bool');
+/** `torch.abs`; ints stay ints. */
 export const abs = (x: Tensor): Tensor => unary('abs', x, tf.abs, x.dtype !== 'bool');
+/** `torch.exp`; ints and bools give float32. */
 export const exp = (x: Tensor): Tensor => unary('exp', x, tf.exp);
+/** `torch.log`; ints and bools give float32. */
 export const log = (x: Tensor): Tensor => unary('log', x, tf.log);
+/** `torch.log1p`; ints and bools give float32. */
 export const log1p = (x: Tensor): Tensor => unary('log1p', x, tf.log1p);
+/** `torch.expm1`; ints and bools give float32. */
 export const expm1 = (x: Tensor): Tensor => unary('expm1', x, tf.expm1);
+/** `torch.sqrt`; ints and bools give float32. */
 export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, tf.sqrt);
+/** `torch.rsqrt`; ints and bools give float32. */
 export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x, tf.rsqrt);
+/** `torch.square`; ints stay ints. */
 export const square = (x: Tensor): Tensor => unary('square', x, tf.square, x.dtype !== 'bool');
+/** `torch.reciprocal`; ints and bools give float32. */
 export const reciprocal = (x: Tensor): Tensor => unary('reciprocal', x, tf.reciprocal);
+/** `torch.sin`; ints and bools give float32. */
 export const sin = (x: Tensor): Tensor => unary('sin', x, tf.sin);
+/** `torch.cos`; ints and bools give float32. */
 export const cos = (x: Tensor): Tensor => unary('cos', x, tf.cos);
 /** `torch.sign`: zero gradient everywhere. */
 export const sign = (x: Tensor): Tensor => unary('sign', x, tf.sign, true);

@@ -69,6 +69,7 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return record('mean', out, [x], { dims, keepdim });
 }
 
+/** `torch.prod(x, dim=None, keepdim=False)`: float32 stays float32, ints and bools give int32 (PyTorch: int64). */
 export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   const dims = normDims(dim, x.ndim, 'prod');
   const dtype = x.dtype === 'float32' ? 'float32' : 'int32';
@@ -86,7 +87,9 @@ function extreme(op: 'amax' | 'amin', x: Tensor, dim: Dims, keepdim: boolean): T
   // amax/amin split the gradient evenly between ties, as PyTorch's max() and amax() do.
   return record(op, new Tensor(kernel(x._data, dims, keepdim)), [x], { dims, keepdim });
 }
+/** `torch.amax(x, dim=all, keepdim=False)`: the gradient is split evenly between ties. */
 export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extreme('amax', x, dim, keepdim);
+/** `torch.amin(x, dim=all, keepdim=False)`: the gradient is split evenly between ties. */
 export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extreme('amin', x, dim, keepdim);
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
@@ -111,12 +114,14 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | und
 }
 /** `torch.argmax` (first index of the maximum; flattened when `dim` is omitted), int32. */
 export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmax', x, dim, keepdim);
+/** `torch.argmin` (first index of the minimum; flattened when `dim` is omitted), int32. */
 export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argExtreme('argmin', x, dim, keepdim);
 
 /** `max(dim)`: values and int32 indices; the gradient flows to the index returned. */
 export function maxDim(x: Tensor, dim: number, keepdim = false): ValuesIndices {
   return valuesIndices('maxDim', x, dim, keepdim);
 }
+/** `min(dim)`: values and int32 indices; the gradient flows to the index returned. */
 export function minDim(x: Tensor, dim: number, keepdim = false): ValuesIndices {
   return valuesIndices('minDim', x, dim, keepdim);
 }
@@ -162,6 +167,7 @@ function varianceAt(x: Tensor, dims: number[], options: VarOptions): Tensor {
   return centered.mul(centered).sum(dims, options.keepdim ?? false).div(Math.max(n - correction, 0));
 }
 
+/** `torch.std`: the square root of `variance` (same `correction`, default 1). */
 export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
   const dims = normDims(dim, x.ndim, 'std');
   return composite([x], () => varianceAt(x, dims, options).sqrt());
