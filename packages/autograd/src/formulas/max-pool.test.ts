@@ -126,3 +126,23 @@ describe('maxPool2d backward', () => {
     x.dispose();
   });
 });
+
+describe('maxPool2d forward', () => {
+  it('gives the same values with and without autograd recording (padding, ceil mode, strides)', () => {
+    manualSeed(3);
+    const x = randn([2, 3, 9, 10]);
+    const geometries: [number, MaxPool2dOptions][] = [
+      [3, { stride: 2, padding: 1 }],
+      [3, { stride: 2, padding: 1, ceilMode: true }],
+      [2, { stride: 2, ceilMode: true }],
+      [3, { stride: 1, padding: 1 }],
+      [2, {}],
+    ];
+    for (const [k, options] of geometries) {
+      const plain = noGrad(() => maxPool2d(x, k, options));
+      const recorded = maxPool2d(x.detach().requiresGrad_(), k, options);
+      expect(plain.shape, JSON.stringify(options)).toEqual(recorded.shape);
+      expect(plain.tolist(), JSON.stringify(options)).toEqual(recorded.detach().tolist());
+    }
+  });
+});

@@ -127,8 +127,10 @@ export function maxPool2d(x: Tensor, kernelSize: Size2, options: MaxPool2dOption
   const data = tf.tidy(() => {
     // The WASM kernel has no dilation: then gather the windows.
     if (a.dilation[0] !== 1 || a.dilation[1] !== 1) return poolWithIndices(x._data, a).out;
-    const xp = padNHWC(toNHWC(x._data), a, -Infinity) as tf.Tensor4D;
-    return toNCHW(crop(tf.maxPool(xp, a.kernel, a.stride, 'valid'), a));
+    // The kernel pads itself, ignoring padded positions (as -inf would): no separate pad copy.
+    const [ph, pw] = a.padding;
+    const pad = [[0, 0], [ph, ph + a.extra[0]], [pw, pw + a.extra[1]], [0, 0]] as tf.backend_util.ExplicitPadding;
+    return toNCHW(crop(tf.maxPool(toNHWC(x._data), a.kernel, a.stride, pad), a));
   });
   return new Tensor(data);
 }
