@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isfinite, manualSeed, randn } from '@flint/tensor';
+import { isfinite, manualSeed, randn, type Tensor } from '@flint/tensor';
+import { noGrad } from '@flint/autograd';
 import { F } from '@flint/nn';
-import { Bottleneck, ResidualBlock, resnet18, resnet50 } from './index.js';
+import { BatchNorm2d, Bottleneck, ResNet, ResidualBlock, resnet18, resnet50 } from './index.js';
 
 describe('ResNet', () => {
   it('ResidualBlock has torchvision BasicBlock keys and a downsample only when needed', () => {
@@ -53,5 +54,44 @@ describe('ResNet', () => {
       expect(p.grad, name).not.toBeNull();
       expect(Boolean(isfinite(p.grad!).all().item()), name).toBe(true);
     }
+  });
+});
+
+describe('ResNet inference in channels-last layout', () => {
+  function maxDiff(a: Tensor, b: Tensor): number {
+    const x = a.dataSync();
+    const y = b.dataSync();
+    return x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i]!)), 0);
+  }
+
+  it("gives the NCHW path's logits (resnet18 and a Bottleneck ResNet, with running stats set)", () => {
+    manualSeed(7);
+    for (const model of [resnet18({ numClasses: 5 }), new ResNet(Bottleneck, [1, 1, 1, 1], { numClasses: 3 })]) {
+      noGrad(() => {
+        for (const m of model.modules()) {
+          if (m instanceof BatchNorm2d) {
+            m.running_mean!.copy_(randn([m.numFeatures]).mul(0.1));
+            m.running_var!.copy_(randn([m.numFeatures]).abs().add(0.5));
+          }
+        }
+      });
+      model.eval();
+      const x = randn([2, 3, 40, 36]);
+      const nchw = model(x).detach(); // grad mode on: the NCHW path
+      const cl = noGrad(() => model(x)); // eval + noGrad: the channels-last path
+      expect(cl.shape).toEqual(nchw.shape);
+      expect(maxDiff(cl, nchw)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('falls back to the NCHW path when a submodule has a hook', () => {
+    const model = resnet18({ numClasses: 4 }).eval();
+    let calls = 0;
+    const handle = model.layer2.registerForwardHook(() => {
+      calls++;
+    });
+    noGrad(() => model(randn([1, 3, 32, 32])));
+    expect(calls).toBe(1);
+    handle.remove();
   });
 });

@@ -5,9 +5,11 @@
  * are in residual-block.ts and bottleneck.ts.
  */
 import type { Tensor } from '@flint/tensor';
+import { isGradEnabled } from '@flint/autograd';
 import { Linear, Module, ReLU, Sequential, init } from '@flint/nn';
 import { _BatchNorm, BatchNorm2d } from './batch-norm.js';
 import { Bottleneck } from './bottleneck.js';
+import { forwardChannelsLast, supportsChannelsLast } from './channels-last.js';
 import { Conv2d } from './conv2d.js';
 import { AdaptiveAvgPool2d, MaxPool2d } from './pooling.js';
 import { ResidualBlock, conv1x1, type BlockOptions } from './residual-block.js';
@@ -83,6 +85,12 @@ export class ResNet extends Module {
     }
   }
 
+  private channelsLastReady(): boolean {
+    const pooled = this.avgpool.constructor === AdaptiveAvgPool2d && [this.avgpool.outputSize].flat().every((s) => s === 1);
+    const trunk = [this.conv1, this.bn1, this.relu, this.maxpool, this.layer1, this.layer2, this.layer3, this.layer4];
+    return pooled && this.avgpool._forwardHooks.size === 0 && this.avgpool._forwardPreHooks.size === 0 && trunk.every(supportsChannelsLast);
+  }
+
   /** `_make_layer`: `blocks` blocks of width `planes`, the first strided (or dilated) with a shortcut if needed. */
   private makeLayer(block: Block, planes: number, blocks: number, stride = 1, dilate = false): Sequential {
     let downsample: Module | null = null;
@@ -102,6 +110,12 @@ export class ResNet extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    if (!this.training && !isGradEnabled() && x.ndim === 4 && this.channelsLastReady()) {
+      // Inference: the whole trunk in channels-last layout (channels-last.ts), then a global mean.
+      const h = forwardChannelsLast(this.layer4, forwardChannelsLast(this.layer3, forwardChannelsLast(this.layer2, forwardChannelsLast(this.layer1,
+        forwardChannelsLast(this.maxpool, forwardChannelsLast(this.relu, forwardChannelsLast(this.bn1, forwardChannelsLast(this.conv1, x.permute(0, 2, 3, 1)))))))));
+      return this.fc(h.mean([1, 2]));
+    }
     x = this.maxpool(this.relu(this.bn1(this.conv1(x))));
     x = this.layer4(this.layer3(this.layer2(this.layer1(x))));
     return this.fc(this.avgpool(x).flatten(1));

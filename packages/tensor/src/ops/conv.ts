@@ -34,6 +34,13 @@ export interface Conv2dOptions {
   dilation?: Size2;
   /** Blocked connections from input channels to output channels (default 1). */
   groups?: number;
+  /**
+   * Input and output in channels-last layout, `[N, H, W, C]` (PyTorch's
+   * `memory_format=torch.channels_last`, as a layout of the shape here). The WASM kernel works in
+   * this layout, so chains of convolutions skip two transposes each. Inference only: autograd does
+   * not record it (default false).
+   */
+  channelsLast?: boolean;
 }
 
 /** The attributes `conv2d` records for autograd, all resolved. */
@@ -132,7 +139,11 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   if (!Number.isInteger(groups) || groups < 1) throw new RangeError(`${op}: non-positive groups is not supported (got ${groups})`);
   const stride = pair(options.stride ?? 1, 'stride', op);
   const dilation = pair(options.dilation ?? 1, 'dilation', op);
-  const [n, c, h, w] = input.shape as [number, number, number, number];
+  const cl = options.channelsLast ?? false;
+  if (cl && willRecord([input, weight, bias])) {
+    throw new Error(`${op}: channelsLast is an inference layout that autograd does not record; run it under noGrad`);
+  }
+  const [n, c, h, w] = (cl ? [input.shape[0], input.shape[3], input.shape[1], input.shape[2]] : input.shape) as [number, number, number, number];
   const [o, cg, kh, kw] = weight.shape as [number, number, number, number];
   if (o % groups !== 0) {
     throw new RangeError(`${op}: Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${shapeStr(weight.shape)} instead`);
@@ -160,10 +171,10 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   // slow on WASM, and the same filter tensor lets XNNPACK reuse its packed weights.
   const filter = groups === 1 && weight._kept && !willRecord([input, weight, bias]) ? weight._derivedData('conv2d.hwio', toHWIO) : null;
   const data = tf.tidy(() => {
-    const xn = toNHWC(input._data);
+    const xn = cl ? (input._data as tf.Tensor4D) : toNHWC(input._data);
     let y = convNHWC(xn, weight._data, attrs, n, filter);
     if (bias) y = tf.add(y, bias._data);
-    return toNCHW(y);
+    return cl ? y : toNCHW(y);
   });
   return record('conv2d', new Tensor(data), bias ? [input, weight, bias] : [input, weight], attrs);
 }

@@ -26,6 +26,8 @@ export interface MaxPool2dOptions {
   dilation?: Size2;
   /** Use ceil instead of floor for the output size (default false). */
   ceilMode?: boolean;
+  /** Input and output in channels-last layout `[N, H, W, C]`; inference only, no dilation (default false). */
+  channelsLast?: boolean;
 }
 
 export interface AvgPool2dOptions {
@@ -51,7 +53,13 @@ export type Pool2dAttrs = {
   outShape: [number, number];
 };
 
-function geometry(op: string, x: Tensor, kernelSize: Size2, o: { stride?: Size2 | null; padding?: Size2; dilation?: Size2; ceilMode?: boolean }): Pool2dAttrs {
+function geometry(
+  op: string,
+  x: Tensor,
+  kernelSize: Size2,
+  o: { stride?: Size2 | null; padding?: Size2; dilation?: Size2; ceilMode?: boolean },
+  shape: readonly number[] = x.shape,
+): Pool2dAttrs {
   if (x.ndim !== 4) throw new RangeError(`${op}: Expected 3D or 4D (batch mode) tensor for input, but got: ${shapeStr(x.shape)}`);
   if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 input (got ${x.dtype})`);
   const kernel = pair(kernelSize, 'kernel_size', op);
@@ -65,12 +73,12 @@ function geometry(op: string, x: Tensor, kernelSize: Size2, o: { stride?: Size2 
     }
   }
   const dims = [0, 1].map((i) => {
-    const size = x.shape[2 + i]!;
+    const size = shape[2 + i]!;
     let n = outSize(size, [padding[i]!, padding[i]!], kernel[i]!, dilation[i]!, stride[i]!, ceilMode);
     // PyTorch: the last window must start inside the input or the left padding.
     if (ceilMode && (n - 1) * stride[i]! >= size + padding[i]!) n--;
     if (n < 1) {
-      throw new RangeError(`${op}: Given input size: (${x.shape.slice(1).join('x')}). Calculated output size: (${x.shape[1]}x${i === 0 ? n : '?'}x${i === 1 ? n : '?'}). Output size is too small`);
+      throw new RangeError(`${op}: Given input size: (${shape.slice(1).join('x')}). Calculated output size: (${shape[1]}x${i === 0 ? n : '?'}x${i === 1 ? n : '?'}). Output size is too small`);
     }
     const need = (n - 1) * stride[i]! + dilation[i]! * (kernel[i]! - 1) + 1;
     return { n, extra: Math.max(0, need - (size + 2 * padding[i]!)) };
@@ -119,6 +127,7 @@ function unbatched(x: Tensor, f: (x4: Tensor) => Tensor): Tensor | null {
 export function maxPool2d(x: Tensor, kernelSize: Size2, options: MaxPool2dOptions = {}): Tensor {
   const u = unbatched(x, (x4) => maxPool2d(x4, kernelSize, options));
   if (u) return u;
+  if (options.channelsLast) return maxPool2dChannelsLast(x, kernelSize, options);
   const a = geometry('max_pool2d', x, kernelSize, options);
   if (willRecord([x])) {
     const { out, indices } = tf.tidy(() => poolWithIndices(x._data, a));
@@ -127,12 +136,26 @@ export function maxPool2d(x: Tensor, kernelSize: Size2, options: MaxPool2dOption
   const data = tf.tidy(() => {
     // The WASM kernel has no dilation: then gather the windows.
     if (a.dilation[0] !== 1 || a.dilation[1] !== 1) return poolWithIndices(x._data, a).out;
-    // The kernel pads itself, ignoring padded positions (as -inf would): no separate pad copy.
-    const [ph, pw] = a.padding;
-    const pad = [[0, 0], [ph, ph + a.extra[0]], [pw, pw + a.extra[1]], [0, 0]] as tf.backend_util.ExplicitPadding;
-    return toNCHW(crop(tf.maxPool(toNHWC(x._data), a.kernel, a.stride, pad), a));
+    return toNCHW(maxPoolNHWC(toNHWC(x._data), a));
   });
   return new Tensor(data);
+}
+
+/** `maxPool2d` on `[N, H, W, C]` data: the WASM kernel's own layout, no transposes. */
+function maxPool2dChannelsLast(x: Tensor, kernelSize: Size2, options: MaxPool2dOptions): Tensor {
+  const op = 'max_pool2d';
+  if (willRecord([x])) throw new Error(`${op}: channelsLast is an inference layout that autograd does not record; run it under noGrad`);
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const a = geometry(op, x, kernelSize, options, [n, c, h, w]);
+  if (a.dilation[0] !== 1 || a.dilation[1] !== 1) throw new RangeError(`${op}: channelsLast supports dilation 1 only`);
+  return new Tensor(tf.tidy(() => maxPoolNHWC(x._data, a)));
+}
+
+/** The WASM max-pool kernel on `[N, H, W, C]`; it pads itself, ignoring padded positions as -inf would. */
+function maxPoolNHWC(x: tf.Tensor, a: Pool2dAttrs): tf.Tensor {
+  const [ph, pw] = a.padding;
+  const pad = [[0, 0], [ph, ph + a.extra[0]], [pw, pw + a.extra[1]], [0, 0]] as tf.backend_util.ExplicitPadding;
+  return crop(tf.maxPool(x as tf.Tensor4D, a.kernel, a.stride, pad), a);
 }
 
 /** Whether the windows tile the input exactly: stride == kernel, no dilation, no padding. */
