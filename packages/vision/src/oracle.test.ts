@@ -1,7 +1,9 @@
 /**
- * Every vision case of the shared PyTorch oracle (/work/shared/oracle): load the state dict, run
+ * Every vision case of the shared PyTorch oracle (`../shared/oracle`): load the state dict, run
  * the module in train mode, compare the output, backward `grad_output` and compare every
- * gradient, the buffers after the call (running stats) and the eval-mode output.
+ * gradient, the buffers after the call (running stats) and the eval-mode output. The
+ * `seed_basic_block` case is the seed's hand-written block, which lives in `apps/seed` and is
+ * checked there the same way.
  */
 import { describe, expect, it } from 'vitest';
 import '@flint/autograd';
@@ -10,7 +12,6 @@ import type { Module } from '@flint/nn';
 import type { Tensor } from '@flint/tensor';
 import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, MaxPool2d, ResidualBlock, resnet18 } from './index.js';
 import { ORACLE, expectClose, loadTensors, readJson } from './test-utils/compare.js';
-import { RestNetBasicBlock } from './test-utils/seed-block.js';
 
 interface OracleCase {
   name: string;
@@ -28,7 +29,6 @@ const builders: Record<string, (c: Record<string, any>) => Module> = {
   maxpool2d: (c) => new MaxPool2d(c.kernel_size, { stride: c.stride, padding: c.padding }),
   avgpool2d: (c) => new AvgPool2d(c.kernel_size, { stride: c.stride }),
   adaptive_avgpool2d: (c) => new AdaptiveAvgPool2d(c.output_size),
-  seed_basic_block: (c) => new RestNetBasicBlock(c.in_channels, c.out_channels, c.stride),
   tv_basic_block: (c) => new ResidualBlock(c.inplanes, c.planes, { stride: c.stride }),
 };
 
