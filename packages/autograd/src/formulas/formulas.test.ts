@@ -201,6 +201,10 @@ describe('node names', () => {
       [T.cat([x, x]), 'CatBackward0'],
       [x.amax(), 'AmaxBackward0'],
       [x.max(1, true).values, 'MaxBackward0'],
+      [linear(x, r([4, 3]), r([4])), 'AddmmBackward0'],
+      [T.conv2d(r([1, 1, 4, 4]), r([2, 1, 3, 3])), 'ConvolutionBackward0'],
+      [T.maxPool2d(r([1, 1, 4, 4]), 2), 'MaxPool2DWithIndicesBackward0'],
+      [T.avgPool2d(r([1, 1, 4, 4]), 2), 'AvgPool2DBackward0'],
     ];
     for (const [t, name] of names) expect(t.gradFn!.name).toBe(name);
     expect(x.add(1).toString()).toContain('grad_fn=<AddBackward0>');

@@ -19,6 +19,11 @@ const NAMES: Record<string, string> = {
   clampMin: 'ClampMinBackward0',
   clampMax: 'ClampMaxBackward0',
   linear: 'AddmmBackward0',
+  conv2d: 'ConvolutionBackward0',
+  maxPool2d: 'MaxPool2DWithIndicesBackward0',
+  avgPool2d: 'AvgPool2DBackward0',
+  avgPool2dBackward: 'AvgPool2DBackwardBackward0',
+  pad: 'ConstantPadNdBackward0',
 };
 
 /**
