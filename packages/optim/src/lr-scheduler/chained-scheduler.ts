@@ -5,7 +5,7 @@
  * https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.ChainedScheduler.html
  */
 import type { Optimizer } from '../optimizer.js';
-import { loadSchedulerState, schedulerState, type LRScheduler, type Scheduler } from './lr-scheduler.js';
+import { compositeSchedulerState, loadCompositeSchedulerState, type LRScheduler, type Scheduler } from './lr-scheduler.js';
 
 /** `torch.optim.lr_scheduler.ChainedScheduler(schedulers)`. */
 export class ChainedScheduler implements Scheduler {
@@ -36,12 +36,10 @@ export class ChainedScheduler implements Scheduler {
   }
 
   stateDict(): Record<string, unknown> {
-    return { ...schedulerState(this, ['schedulers']), _schedulers: this.schedulers.map((s) => s.stateDict()) };
+    return compositeSchedulerState(this);
   }
 
   loadStateDict(stateDict: Record<string, unknown>): void {
-    const { _schedulers, ...rest } = stateDict;
-    loadSchedulerState(this, rest, ['schedulers']);
-    (_schedulers as Record<string, unknown>[]).forEach((s, i) => this.schedulers[i]!.loadStateDict(s));
+    loadCompositeSchedulerState(this, stateDict);
   }
 }

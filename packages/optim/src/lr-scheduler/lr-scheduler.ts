@@ -49,6 +49,21 @@ export function loadSchedulerState(obj: object, state: Record<string, unknown>, 
 }
 
 /**
+ * State of a scheduler made of other schedulers (`ChainedScheduler`, `SequentialLR`): its own
+ * fields plus each inner scheduler's state under `_schedulers`, as PyTorch saves them.
+ */
+export function compositeSchedulerState(obj: { readonly schedulers: readonly LRScheduler[] }): Record<string, unknown> {
+  return { ...schedulerState(obj, ['schedulers']), _schedulers: obj.schedulers.map((s) => s.stateDict()) };
+}
+
+/** The inverse of `compositeSchedulerState`. */
+export function loadCompositeSchedulerState(obj: { readonly schedulers: readonly LRScheduler[] }, stateDict: Record<string, unknown>): void {
+  const { _schedulers, ...rest } = stateDict;
+  loadSchedulerState(obj, rest, ['schedulers']);
+  (_schedulers as Record<string, unknown>[]).forEach((s, i) => obj.schedulers[i]!.loadStateDict(s));
+}
+
+/**
  * The base of the epoch-based schedulers (`torch.optim.lr_scheduler._LRScheduler`); see the file
  * comment.
  */
