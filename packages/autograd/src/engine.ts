@@ -10,7 +10,7 @@
  * rules of lifetime.ts). With `createGraph` nothing is freed early: the new graph holds it all.
  * `backward()` ends with one `tick()`, the step boundary of lifetime.ts.
  */
-import { Tensor, onesLike, registerAutogradEngine, scope, tick, withGradMode, type BackwardOptions } from '@flint/tensor';
+import { Tensor, clearGraphPending, onesLike, registerAutogradEngine, scope, tick, withGradMode, type BackwardOptions } from '@flint/tensor';
 import { formulas, nodeName } from './formulas/index.js';
 import { sameShape } from './formulas/util.js';
 import { AccumulateGrad, edgeOf, Node, type Edge } from './node.js';
@@ -160,12 +160,10 @@ function run(roots: readonly Tensor[], seeds: readonly Tensor[], owned: readonly
     withGradMode(false, () => {
       const existing = t.grad;
       if (existing === null) {
-        if (refs.get(g) === 1) {
-          expose(g);
-          t.grad = g;
-        } else {
-          t.grad = g.detach(); // shares the (immutable) backend data: no copy
-        }
+        // A storage of its own (PyTorch's AccumulateGrad copies a gradient it cannot steal): `g`
+        // may be a view of another gradient, which a later in-place accumulation would change.
+        // A clone starts on the same immutable buffer, so this copies nothing.
+        t.grad = g.clone();
       } else {
         existing._inplace('accumulate grad', existing.add(g));
       }
@@ -301,6 +299,7 @@ export function backward(
   const createGraph = options.createGraph ?? false;
   const { seeds, owned } = seedsFor(roots, grads);
   run(roots, seeds, owned, { retainGraph: options.retainGraph ?? createGraph, createGraph });
+  clearGraphPending();
   tick();
 }
 

@@ -43,8 +43,8 @@ export class SavedTensor {
     }
     if (t.isReleased) {
       throw new Error(
-        `a tensor of shape [${t.shape.join(', ')}] saved for backward was released before backward ran ` +
-          '(step temporaries are freed two tick()s after creation; call backward() in the step that built the graph, or keep() the inputs)',
+        `backward: a tensor of shape [${t.shape.join(', ')}] saved for backward was disposed before backward ran ` +
+          '(dispose() was called on it, or it was created in a scope() that has ended)',
       );
     }
     return t;

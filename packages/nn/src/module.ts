@@ -18,17 +18,16 @@
  *   an error naming `ModuleList` / `ModuleDict`. A field declared without initialiser in a subclass
  *   (`weight!: Parameter`, which JS defines as `undefined`) leaves a registered slot alone; prefer
  *   `declare weight: Parameter`.
- * - **Memory.** Parameters and buffers are kept (`keep()`); when a registered parameter or
- *   buffer is replaced (or deleted) and no module holds it any more, the old tensor is disposed.
- *   An outermost module call (not nested in another module's `forward`) made in eval mode or
- *   under `noGrad` calls `tick()` first, so an evaluation loop frees its temporaries without
- *   `scope()` calls; in training, `backward()` ticks. Each such call is a step boundary: a
- *   temporary not used during two of them is released, so code that chains several top-level
- *   module calls in eval mode and holds an intermediate across more than two of them should
- *   `keep()` it (or put the chain in one module's `forward`, where nested calls do not tick).
+ * - **Memory.** Parameters and buffers are exempt from `scope()` (`keep()`). A replaced parameter
+ *   or buffer is not disposed: an autograd graph or the program may still hold it, and its memory
+ *   goes when nothing refers to it (docs/memory.md). A dropped model is freed the same way;
+ *   `dispose()` (or `using`) frees its parameters and buffers at once. An outermost module call
+ *   (not nested in another module's `forward`) in eval mode or under `noGrad` is a step boundary
+ *   (`tick()`) unless a recorded graph still waits for its backward; in training, `backward()`
+ *   ticks. A step boundary only moves memory, never invalidates a tensor.
  */
 import { noGrad } from '@flint/autograd';
-import { Tensor, isGradEnabled, tick } from '@flint/tensor';
+import { Tensor, graphPending, isGradEnabled, tick } from '@flint/tensor';
 import { Parameter } from './parameter.js';
 import { shapeStr, typeName } from './repr.js';
 
@@ -231,6 +230,22 @@ export class Module {
   /** `buffers()`. */
   buffers(options: { recurse?: boolean } = {}): Tensor[] {
     return this.namedBuffers(options).map(([, b]) => b);
+  }
+
+  /**
+   * Frees the memory of every parameter and buffer of this module and its submodules now (Flint
+   * only: a module nothing refers to is freed anyway once the event loop has had a turn). Using
+   * the module or its tensors afterwards is an error; tensors shared with another module go too.
+   */
+  dispose(): void {
+    for (const t of [...this.parameters(), ...this.buffers()]) {
+      t.grad = null;
+      t.dispose();
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /** @internal PyTorch's `_named_members`. */
@@ -453,9 +468,14 @@ export class Module {
 
 let callDepth = 0;
 
-/** `Module.__call__`: pre-hooks, `forward`, hooks; ticks first when outermost in eval / no-grad. */
+/**
+ * `Module.__call__`: pre-hooks, `forward`, hooks. An outermost call in eval mode or under no-grad
+ * is a step boundary (`tick()`), except a no-grad call while a recorded graph still waits for its
+ * backward (a frozen teacher called between a student's forward and its loss).
+ */
 function callModule(m: Module, args: unknown[]): unknown {
-  if (callDepth === 0 && (!m.training || !isGradEnabled())) tick();
+  const grad = isGradEnabled();
+  if (callDepth === 0 && (!m.training || !grad) && (grad || !graphPending())) tick();
   callDepth++;
   try {
     for (const hook of [...m._forwardPreHooks.values()]) {
@@ -483,34 +503,12 @@ function addHook(hooks: Map<number, AnyHook>, hook: AnyHook): RemovableHandle {
 
 // ---- registration traps -----------------------------------------------------------------------
 
-/**
- * How many module slots hold each tensor: a parameter or buffer that loses its last slot (it was
- * replaced or deleted) is disposed, since modules own their state.
- */
-const slotCount = new WeakMap<Tensor, number>();
-
-function hold(t: Tensor): void {
-  t.keep();
-  slotCount.set(t, (slotCount.get(t) ?? 0) + 1);
-}
-
-function release(t: Tensor | null | undefined): void {
-  if (!t) return;
-  const n = (slotCount.get(t) ?? 1) - 1;
-  if (n > 0) slotCount.set(t, n);
-  else {
-    slotCount.delete(t);
-    if (!t.isReleased) t.dispose();
-  }
-}
-
 /** Puts `value` in a parameter / buffer / module slot and in the object's field of that name. */
 function setSlot<V>(m: Module, slots: Map<string, V | null>, name: string, value: V | null): void {
   const old = slots.get(name);
-  if (old !== value) {
-    if (value instanceof Tensor) hold(value);
-    if (old instanceof Tensor) release(old);
-  }
+  // A replaced tensor stays valid for whoever still holds it (an autograd graph, the program);
+  // its memory goes when nothing refers to it any more.
+  if (old !== value && value instanceof Tensor) value.keep();
   slots.set(name, value);
   Reflect.defineProperty(rawTarget.get(m) ?? m, name, { value, writable: true, enumerable: true, configurable: true });
 }
@@ -529,10 +527,8 @@ function putModule(m: Module, name: string, module: Module | null): void {
   setSlot(m, m._modules, name, module);
 }
 
-/** Removes a parameter / buffer slot, disposing its tensor if no module holds it any more. */
+/** Removes a parameter / buffer slot (the tensor stays valid for whoever still holds it). */
 function dropSlot(m: Module, slots: Map<string, Tensor | null>, name: string): void {
-  if (!slots.has(name)) return;
-  release(slots.get(name));
   slots.delete(name);
 }
 

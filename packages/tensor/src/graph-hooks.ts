@@ -46,14 +46,32 @@ export function willRecord(inputs: readonly unknown[]): boolean {
   return engine !== null && isGradEnabled() && inputs.some((t) => typeof t === 'object' && t !== null && (t as Tensor).requiresGrad === true);
 }
 
+let pending = false;
+
+/** Whether ops were recorded since the last `backward()`: a graph is waiting for its backward. */
+export function graphPending(): boolean {
+  return pending;
+}
+
+/** Called by the engine when a backward pass ends. */
+export function clearGraphPending(): void {
+  pending = false;
+}
+
 /** Records `op` for autograd if needed and returns `out`. */
 export function record<T extends Tensor>(op: string, out: T, inputs: readonly Tensor[], attrs: Readonly<Record<string, unknown>> = {}): T {
-  if (engine !== null && isGradEnabled() && inputs.some((t) => t.requiresGrad)) engine.record(op, inputs, [out], attrs);
+  if (engine !== null && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+    pending = true;
+    engine.record(op, inputs, [out], attrs);
+  }
   return out;
 }
 
 /** `record` for ops with several outputs (`split`, `chunk`, `max(dim)` values). */
 export function recordMany<T extends Tensor>(op: string, outs: T[], inputs: readonly Tensor[], attrs: Readonly<Record<string, unknown>> = {}): T[] {
-  if (engine !== null && isGradEnabled() && inputs.some((t) => t.requiresGrad)) engine.record(op, inputs, outs, attrs);
+  if (engine !== null && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+    pending = true;
+    engine.record(op, inputs, outs, attrs);
+  }
   return outs;
 }

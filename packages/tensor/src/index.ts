@@ -30,9 +30,9 @@ export {
   type TensorData,
 } from './creation.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
-export { scope, keep, tick } from './lifetime.js';
+export { scope, keep, tick, setDebug } from './lifetime.js';
 export { isGradEnabled, setGradEnabled, withGradMode } from './grad-mode.js';
-export { registerAutogradEngine, record, recordMany, type AutogradEngine, type GradNode, type BackwardOptions } from './graph-hooks.js';
+export { registerAutogradEngine, record, recordMany, graphPending, clearGraphPending, type AutogradEngine, type GradNode, type BackwardOptions } from './graph-hooks.js';
 export {
   add,
   sub,

@@ -1,11 +1,10 @@
 /**
  * Lifetime rules (lifetime.ts, docs/memory.md): dispose, `using`, scope, keep, tick, and the
- * released-tensor error. The tick state is global to this file (vitest runs each file in its own
- * process), so the tests before `describe('tick')` run before the first step, as a script does.
+ * disposed-tensor error.
  */
 import { describe, expect, it } from 'vitest';
 import { keep, memory, ones, randn, scope, tensor, tick, zeros, type Tensor } from './index.js';
-import { RETAIN_TICKS } from './lifetime.js';
+import { RETAIN_SWEEPS } from './storage.js';
 
 const live = (): number => memory().numTensors;
 
@@ -21,12 +20,12 @@ describe('dispose and using', () => {
     expect(memory()).toEqual(before);
   });
 
-  it('a disposed tensor used again is a clear error naming dispose() and .keep()', () => {
+  it('a disposed tensor used again is a clear error naming the op and dispose()', () => {
     const t = tensor([1, 2]);
     t.dispose();
-    expect(() => t.add(1)).toThrow('Tensor of shape [2] was released: dispose() was called on it');
-    expect(() => t.tolist()).toThrow('.keep()');
-    expect(() => t.dataSync()).toThrow('was released');
+    expect(() => t.add(1)).toThrow('add: Tensor of shape [2] was disposed (dispose() was called on it');
+    expect(() => t.tolist()).toThrow('used by tolist');
+    expect(() => t.dataSync()).toThrow('was disposed');
     // Shape stays readable, for messages.
     expect(t.shape).toEqual([2]);
   });
@@ -137,44 +136,32 @@ describe('scope', () => {
   });
 });
 
-describe('tick (step temporaries)', () => {
-  it(`releases a temporary unused for ${RETAIN_TICKS} ticks, keeps kept ones`, () => {
-    const early = ones([2]); // created before the first tick: lives until dispose()
-    tick(); // the first step boundary: from now on new tensors are temporaries
-    const kept = ones([2]).keep();
-    const temp = ones([2]);
-    for (let i = 0; i < RETAIN_TICKS; i++) {
+describe('tick (step boundaries move memory, never tensors)', () => {
+  it(`a tensor unused for ${RETAIN_SWEEPS} sweeps leaves WASM memory and comes back intact on use`, () => {
+    const t = randn([64, 64]);
+    const values = t.tolist();
+    const before = memory().numBytes;
+    for (let i = 0; i <= RETAIN_SWEEPS; i++) tick();
+    expect(t._storage.isResident).toBe(false);
+    expect(memory().numBytes).toBeLessThanOrEqual(before - 64 * 64 * 4);
+    expect(t.tolist()).toEqual(values);
+    expect(t._storage.isResident).toBe(true);
+  });
+
+  it('each use refreshes a storage: one used every step stays resident', () => {
+    const t = ones([4]);
+    for (let i = 0; i < 10; i++) {
+      t.sum().item();
       tick();
-      expect(temp.isReleased, `after ${i + 1} tick(s)`).toBe(false);
     }
+    expect(t._storage.isResident).toBe(true);
+  });
+
+  it('a tensor made in one step and used many steps later is valid (no keep() needed)', () => {
     tick();
-    expect(temp.isReleased).toBe(true);
-    expect(kept.isReleased).toBe(false);
-    expect(early.isReleased).toBe(false);
-    for (let i = 0; i < 5; i++) tick();
-    expect(kept.isReleased).toBe(false);
-    expect(early.isReleased).toBe(false);
-    kept.dispose();
-    early.dispose();
-  });
-
-  it('each use as an op input refreshes a temporary', () => {
-    const t = ones([2]);
-    for (let i = 0; i < 6; i++) {
-      tick();
-      t.add(1); // a use
-    }
-    expect(t.isReleased).toBe(false);
-    for (let i = 0; i <= RETAIN_TICKS; i++) tick();
-    expect(t.isReleased).toBe(true);
-  });
-
-  it('a temporary released by tick() and used again names .keep() in the error', () => {
-    const t = zeros([3, 2]);
-    for (let i = 0; i <= RETAIN_TICKS; i++) tick();
-    expect(() => t.mul(2)).toThrow(
-      /Tensor of shape \[3, 2\] was released: it was a step temporary released automatically .* call \.keep\(\) on it/,
-    );
+    const kept = tensor([1, 2, 3]);
+    for (let i = 0; i < 20; i++) tick();
+    expect(kept.add(1).tolist()).toEqual([2, 3, 4]);
   });
 
   it('keep() returns the tensor and takes it out of the rules', () => {

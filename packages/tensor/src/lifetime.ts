@@ -1,74 +1,55 @@
 /**
- * Who frees a tensor's backend memory. WASM memory is not garbage-collected, and finalizers never
- * run while a synchronous training loop is busy, so Flint frees memory deterministically. The
- * model (docs/memory.md gives the whole picture):
+ * Who may invalidate a tensor: only the program. A tensor the program can still reach stays
+ * valid; the automatic rules only move or free *memory*, never a tensor (docs/memory.md has the
+ * whole picture, storage.ts the mechanism):
  *
- * - **Kept** tensors live until `dispose()`: parameters, module buffers, `.grad`, optimizer state,
- *   tensors created before the first step, and anything passed to `keep()`.
- * - **Step temporaries**: once training or inference has started (the first `tick()`), every other
- *   tensor is a temporary. Each use as an op input refreshes it; a temporary that no op has used
- *   for `RETAIN_TICKS` ticks is released. `backward()` ticks, and so does each outermost module
- *   call made in eval mode or under `noGrad`.
- * - **Scopes**: `scope(fn)` releases everything created inside except what `fn` returns and what
- *   became kept meanwhile.
- * - `dispose()` / `using` release one tensor at once.
+ * - A storage unused for a few sweeps moves out of WASM memory into a JS typed array and comes
+ *   back on its next use; one no tensor refers to is freed by a `FinalizationRegistry`.
+ * - `tick()` marks a step boundary, where a sweep runs: `backward()` ticks, and so does each
+ *   outermost module call in eval mode or under `noGrad` (unless a graph is waiting for its
+ *   backward). Sweeps also run by allocation volume, so a loop that never ticks stays bounded.
+ * - `dispose()` / `using` release one tensor at once; `scope(fn)` releases what `fn` created
+ *   except what it returns and what was kept (`keep()`: parameters, buffers, `.grad`, optimizer
+ *   state). The memory of a storage goes when its last tensor is released.
  */
+import { stepBoundary } from './storage.js';
 import type { Tensor } from './tensor.js';
 
-/** How many ticks a temporary survives after its last use. */
-export const RETAIN_TICKS = 2;
-
-let generation = 0;
-let started = false;
-const temporaries = new Set<Tensor>();
 const scopes: Tensor[][] = [];
+let debug = typeof process !== 'undefined' && /^(1|true|yes)$/i.test(process.env?.FLINT_DEBUG ?? '');
 
-/** The current generation: ops stamp their inputs and outputs with it. */
-export function currentGeneration(): number {
-  return generation;
+/** Records where tensors are created, for the message of a use after `dispose()` (`FLINT_DEBUG=1`). */
+export function setDebug(on: boolean): void {
+  debug = on;
 }
 
-/** Registers a newly created tensor with the lifetime rules above. */
+export function isDebug(): boolean {
+  return debug;
+}
+
+/** Registers a newly created tensor with the innermost `scope`. */
 export function track(t: Tensor): void {
   if (scopes.length > 0) scopes[scopes.length - 1]!.push(t);
-  t._gen = generation;
-  if (started) temporaries.add(t);
 }
 
 /**
- * Marks a step boundary: releases temporaries unused for `RETAIN_TICKS` ticks. Called by
- * `backward()` and by outermost module calls in eval mode or under `noGrad`; call it yourself in a
- * loop that does neither.
+ * Marks a step boundary: storages unused for a few boundaries leave WASM memory (they come back
+ * when used). Called by `backward()` and by outermost module calls in eval mode or under
+ * `noGrad`; never needed for correctness.
  */
 export function tick(): void {
-  started = true;
-  generation++;
-  for (const t of temporaries) {
-    if (generation - t._gen > RETAIN_TICKS) {
-      temporaries.delete(t);
-      t._release('auto');
-    }
-  }
+  stepBoundary();
 }
 
-/** Takes a tensor out of the automatic rules: it lives until `dispose()` (`tf.keep`). */
+/** Exempts a tensor from `scope()` disposal: it lives until `dispose()` or until unreachable (`tf.keep`). */
 export function keep<T extends Tensor>(t: T): T {
   t._kept = true;
-  temporaries.delete(t);
   return t;
 }
 
-/** Hands a kept tensor back to the automatic rules, as a temporary used now. */
+/** Hands a kept tensor back to the ordinary rules (a replaced `.grad`). */
 export function unkeep(t: Tensor): void {
-  if (!t._kept) return;
   t._kept = false;
-  t._gen = generation;
-  if (started) temporaries.add(t);
-}
-
-/** Called by `Tensor.dispose()`. */
-export function forget(t: Tensor): void {
-  temporaries.delete(t);
 }
 
 /** Collects the tensors reachable from a scope's return value. */
@@ -95,7 +76,7 @@ export function setTensorCheck(fn: (v: unknown) => v is Tensor): void {
  * Runs `fn` and releases every tensor created inside it, except the tensors in its return value
  * (a tensor, or arrays / plain objects / Maps of them) and tensors that became kept inside
  * (parameters, gradients, optimizer state). If `fn` throws, everything it created (and did not
- * keep) is released. Like `tf.tidy`; synchronous `fn` only.
+ * keep) is released. A returned view keeps its storage alive. Like `tf.tidy`; synchronous `fn` only.
  */
 export function scope<T>(fn: () => T): T {
   const created: Tensor[] = [];
@@ -104,7 +85,6 @@ export function scope<T>(fn: () => T): T {
   try {
     result = fn();
   } catch (err) {
-    // A throwing fn returns nothing: everything it created (and did not keep) goes.
     for (const t of created) if (!t._kept && !t.isReleased) t.dispose();
     throw err;
   } finally {

@@ -121,7 +121,7 @@ describe('round trip Flint → bytes → Flint', () => {
   it('saving a released tensor says so', () => {
     const t = tensor([1]);
     t.dispose();
-    expect(() => saveSafetensors({ t })).toThrow('was released');
+    expect(() => saveSafetensors({ t })).toThrow('was disposed');
   });
 });
 

@@ -1,15 +1,18 @@
 /**
  * `Tensor`: an n-dimensional array on the kernel backend, with autograd state (`torch.Tensor`).
  *
- * A Flint tensor owns one backend tensor (`_data`). Ops never mutate it; in-place methods
- * (`add_`, `copy_`, …) swap it for a new one. Lifetime follows `lifetime.ts`.
+ * A tensor is a view (shape, strides, offset; `strided.ts`) of a `Storage` (`storage.ts`) that
+ * other tensors may share, as in PyTorch: `view`, `narrow`, `select`, `transpose`, `expand`,
+ * `detach`, basic indexing and `split` pieces alias their base, and an in-place op on any of them
+ * is seen through all. Views cost nothing until a kernel needs their data. Lifetime follows
+ * `lifetime.ts`: only the program's `dispose()` / `scope` invalidates a tensor.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { torchName, type DType } from './dtype.js';
 import { formatTensor } from './format.js';
 import { autogradEngine, record, type GradNode } from './graph-hooks.js';
 import { isGradEnabled } from './grad-mode.js';
-import { currentGeneration, forget, keep, RETAIN_TICKS, setTensorCheck, track, unkeep } from './lifetime.js';
+import { isDebug, keep, setTensorCheck, track, unkeep } from './lifetime.js';
 import * as act from './ops/activation.js';
 import * as cmp from './ops/compare.js';
 import * as idx from './ops/indexing.js';
@@ -21,6 +24,8 @@ import * as shp from './ops/shape.js';
 import type { IndexItem } from './ops/indexing.js';
 import { castTo, normDim, sameShape, shareData, type TensorOrScalar } from './ops/util.js';
 import { fillNormal, fillUniform } from './random.js';
+import { Storage, overlapError, type CachedView } from './storage.js';
+import { contiguousGeometry, hasOverlap, isContiguous, numelOf, viewKey, type Geometry } from './strided.js';
 
 export type Dims = number | readonly number[];
 export type NestedArray<T> = T | NestedArray<T>[];
@@ -33,8 +38,12 @@ export interface ValuesIndices {
 }
 
 export class Tensor {
-  /** @internal The backend tensor; read it through `_data`. */
-  private _tf: tf.Tensor;
+  /** @internal The storage this tensor views. */ _storage: Storage;
+  /** @internal Shape, strides and offset into the storage. */ _geom: Geometry;
+  /** @internal Cache key of the view (`null`: the storage's own layout). */ private _key: string | null;
+  private _numel: number;
+  /** @internal The materialised data of a view (not the storage's own layout), once read. */
+  private _view: CachedView | null = null;
   /** Whether gradients are computed for this tensor. */
   requiresGrad = false;
   /** The node that produced this tensor (`grad_fn`); `null` for leaves. */
@@ -42,17 +51,30 @@ export class Tensor {
   /** @internal */ _grad: Tensor | null = null;
   /** @internal */ _retainsGrad = false;
   /** @internal */ _hooks: GradHook[] | null = null;
-  /** @internal Generation of the last use, see lifetime.ts. */ _gen = 0;
-  /** @internal */ _kept = false;
-  /** @internal */ _released: 'auto' | 'disposed' | null = null;
-  /** @internal Bumped by in-place ops; autograd checks it for saved tensors. */ _version = 0;
-  /** @internal Backend tensors derived from `_tf` (see `_derivedData`), freed when it changes. */
-  private _derived: Map<string, tf.Tensor> | null = null;
+  /** @internal Exempt from `scope()` disposal (`keep()`). */ _kept = false;
+  /** @internal */ _released: 'disposed' | null = null;
+  /** @internal Where it was created (only with `setDebug(true)` / `FLINT_DEBUG=1`). */ _createdAt: string | undefined;
 
-  /** Wraps a backend tensor (`tf.Tensor`) or shares the storage of another Flint tensor. */
-  constructor(data: tf.Tensor | Tensor) {
-    this._tf = data instanceof Tensor ? shareData(data._data) : data;
+  /** Wraps a backend tensor (`tf.Tensor`) in a new storage, or views the storage of another tensor. */
+  constructor(data: tf.Tensor | Tensor, geometry?: Geometry) {
+    if (data instanceof Tensor) {
+      if (data._released !== null) throw releasedError(data);
+      this._storage = data._storage;
+      this._geom = geometry ?? data._geom;
+    } else {
+      this._storage = new Storage(data);
+      this._geom = geometry ?? contiguousGeometry(data.shape);
+    }
+    this._storage.refs++;
+    this._key = viewKey(this._geom, this._storage.dataShape);
+    this._numel = numelOf(this._geom.shape);
+    if (isDebug()) this._createdAt = new Error().stack?.split('\n').slice(2).join('\n');
     track(this);
+  }
+
+  /** @internal A view of `base`'s storage with geometry `g` (no copy). */
+  static _view(base: Tensor, g: Geometry): Tensor {
+    return new Tensor(base, g);
   }
 
   /** @internal A 0-d tensor holding a JS scalar. */
@@ -60,66 +82,92 @@ export class Tensor {
     return new Tensor(tf.scalar(typeof value === 'boolean' ? Number(value) : value, dtype));
   }
 
-  /** @internal The live backend tensor; throws a clear error once released. */
+  /** @internal The view's data as a backend tensor of its shape; throws a clear error once disposed. */
   get _data(): tf.Tensor {
     if (this._released !== null) throw releasedError(this);
-    this._gen = currentGeneration(); // a use refreshes a step temporary (lifetime.ts)
-    return this._tf;
+    if (this._key === null) return this._storage.data();
+    this._view = this._storage.readView(this._geom, this._key, this._view);
+    return this._view.data;
   }
 
-  /** @internal Swaps the backend tensor (in-place ops, optimizer steps), freeing the old one. */
-  _setData(data: tf.Tensor): void {
+  /** @internal Writes `values` (a backend tensor of this shape and dtype) into this view's elements. */
+  _write(values: tf.Tensor, op: string): void {
     if (this._released !== null) throw releasedError(this);
-    if (data === this._tf) return;
-    this._dropDerived();
-    this._tf.dispose();
-    this._tf = data;
-    this._version++;
+    this._storage.write(this._geom, values, op);
+  }
+
+  /** @internal The storage's version counter: bumped by every in-place write to any of its views. */
+  get _version(): number {
+    return this._storage.version;
   }
 
   /**
-   * @internal A backend tensor computed from this tensor's storage by `make` (e.g. conv2d's
-   * channels-last filter), cached until the storage is swapped or released. For kept tensors used
-   * again and again with the same storage: a module's weights at inference.
+   * @internal A backend tensor computed from this tensor's data by `make` (e.g. conv2d's
+   * channels-last filter), cached until the storage is written. For tensors used again and again
+   * with the same data: a module's weights at inference.
    */
   _derivedData(key: string, make: (data: tf.Tensor) => tf.Tensor): tf.Tensor {
-    let d = this._derived?.get(key);
-    if (d === undefined) {
-      d = tf.keep(make(this._data));
-      (this._derived ??= new Map()).set(key, d);
-    }
-    return d;
+    const data = this._data;
+    return this._storage.cached(`${key}:${this._key ?? ''}`, () => make(data));
   }
 
-  private _dropDerived(): void {
-    if (this._derived === null) return;
-    for (const d of this._derived.values()) d.dispose();
-    this._derived = null;
-  }
-
-  /** @internal Called by lifetime.ts and `dispose()`. */
-  _release(reason: 'auto' | 'disposed'): void {
+  /** @internal Called by `dispose()`. */
+  _release(reason: 'disposed'): void {
     if (this._released !== null) return;
-    this._dropDerived();
-    this._tf.dispose();
     this._released = reason;
-    // The .grad belongs to this tensor: once it is gone, its grad is a step temporary like any other.
+    if (this._view !== null) this._storage.unhold(this._key!, this._view);
+    this._view = null;
+    if (--this._storage.refs === 0) this._storage.free();
     if (this._grad) unkeep(this._grad);
     this._grad = null;
   }
 
   get shape(): readonly number[] {
-    return this._tf.shape;
+    return this._geom.shape;
   }
   get ndim(): number {
-    return this._tf.rank;
+    return this._geom.shape.length;
   }
   get dtype(): DType {
-    return this._tf.dtype as DType;
+    return this._storage.dtype;
   }
   /** Number of elements (`numel()`). */
   numel(): number {
-    return this._tf.size;
+    return this._numel;
+  }
+  /** Strides in elements (`stride()`), or one dim's stride. */
+  stride(): readonly number[];
+  stride(dim: number): number;
+  stride(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this._geom.strides;
+    return this._geom.strides[normDim(dim, this.ndim, 'stride')]!;
+  }
+  /** Offset of the first element in the storage (`storage_offset()`). */
+  storageOffset(): number {
+    return this._geom.offset;
+  }
+  /** Whether this tensor and `other` view the same storage. */
+  isSharedWith(other: Tensor): boolean {
+    return this._storage === other._storage;
+  }
+  /**
+   * `set_(source)`: this tensor becomes a view of `source`'s storage, with its shape, strides and
+   * offset (PyTorch's `x.set_(source)`, and what `p.data = source` does there). Flint's `data()`
+   * reads values back (tfjs's name); the detached view PyTorch calls `x.data` is `x.detach()`.
+   */
+  set_(t: Tensor): this {
+    if (!(t instanceof Tensor)) throw new TypeError('set_: source must be a Tensor');
+    if (t._released !== null) throw releasedError(t);
+    if (this._released !== null) throw releasedError(this);
+    t._storage.refs++;
+    if (this._view !== null) this._storage.unhold(this._key!, this._view);
+    this._view = null;
+    if (--this._storage.refs === 0) this._storage.free();
+    this._storage = t._storage;
+    this._geom = t._geom;
+    this._key = viewKey(t._geom, t._storage.dataShape);
+    this._numel = t._numel;
+    return this;
   }
   /** `size()` is the shape; `size(dim)` one dimension (negative dims count from the end). */
   size(): readonly number[];
@@ -194,17 +242,26 @@ export class Tensor {
 
   // ---- memory ---------------------------------------------------------------------------------
 
-  /** Releases the backend memory now. Using the tensor afterwards is an error. */
+  /**
+   * Releases this tensor now: using it afterwards is an error. Its storage's memory goes when no
+   * other tensor views it (Flint only; PyTorch frees on the last reference).
+   */
   dispose(): void {
-    forget(this);
     this._release('disposed');
   }
   [Symbol.dispose](): void {
     this.dispose();
   }
-  /** Keeps this tensor alive until `dispose()`, outside the step-temporary rules (`tf.keep`). */
+  /** Exempts this tensor from `scope()` disposal (`tf.keep`). */
   keep(): this {
     return keep(this);
+  }
+  /** Refuses: `JSON.stringify` of a tensor would write backend internals. */
+  toJSON(): never {
+    throw new TypeError(
+      `Tensor.toJSON: a Tensor of shape [${this.shape.join(', ')}] cannot be serialised with JSON.stringify; ` +
+        'use saveSafetensors() for tensors (or t.tolist() for plain arrays)',
+    );
   }
 
   // ---- data out -------------------------------------------------------------------------------
@@ -261,15 +318,19 @@ export class Tensor {
   bool(): Tensor {
     return this.to('bool');
   }
-  /** A copy with its own storage that stays in the graph (`clone()`). */
+  /**
+   * A copy with its own storage that stays in the graph (`clone()`). Backend data is immutable
+   * (writes swap it), so the new storage starts on the same buffer and copies nothing.
+   */
   clone(): Tensor {
-    return record('clone', new Tensor(tf.clone(this._data)), [this]);
+    return record('clone', new Tensor(shareData(this._data)), [this]);
   }
 
   // ---- in place -------------------------------------------------------------------------------
 
-  /** @internal Guards in-place ops the way PyTorch does for leaves that require grad. */
-  _inplace(op: string, value: Tensor): this {
+  /** @internal Checks an in-place op on this tensor the way PyTorch does, before anything is computed. */
+  _checkInplace(op: string): void {
+    if (this._released !== null) throw releasedError(this);
     if (this.requiresGrad && isGradEnabled()) {
       throw new Error(
         this.isLeaf
@@ -277,33 +338,66 @@ export class Tensor {
           : `${op}: in-place operations on tensors that are part of the autograd graph are not supported; use the out-of-place op`,
       );
     }
-    if (!sameShape(value.shape, this.shape)) {
-      throw new RangeError(`${op}: output with shape [${this.shape.join(', ')}] doesn't match the broadcast shape [${value.shape.join(', ')}]`);
+    if (hasOverlap(this._geom)) throw overlapError(op);
+  }
+
+  /** @internal Writes `value` (this shape; cast to this dtype) into this tensor's elements; disposes `value`. */
+  _inplace(op: string, value: Tensor): this {
+    try {
+      this._checkInplace(op);
+      if (!sameShape(value.shape, this.shape)) {
+        throw new RangeError(`${op}: output with shape [${this.shape.join(', ')}] doesn't match the broadcast shape [${value.shape.join(', ')}]`);
+      }
+      if (value.dtype === this.dtype) this._write(value._data, op);
+      else {
+        const cast = castTo(value._data, this.dtype);
+        this._write(cast, op);
+        cast.dispose();
+      }
+    } finally {
+      value.dispose();
     }
-    const data = value.dtype === this.dtype ? shareData(value._data) : castTo(value._data, this.dtype);
-    this._setData(data);
-    value.dispose();
     return this;
   }
+
+  /** @internal `this op= other`: `fn` computes the new value from detached views of both. */
+  private _update(op: string, fn: (self: Tensor, other: TensorOrScalar) => Tensor, other: TensorOrScalar = 0): this {
+    this._checkInplace(op);
+    const self = this.detach();
+    const o = other instanceof Tensor ? other.detach() : other;
+    try {
+      return this._inplace(op, fn(self, o));
+    } finally {
+      self.dispose();
+      if (o instanceof Tensor) o.dispose();
+    }
+  }
+
+  /** Copies `src` (broadcast to this shape, cast to this dtype) into this tensor (`copy_`). */
   copy_(src: Tensor): this {
-    return this._inplace('copy_', shp.expand(src.detach(), this.shape));
+    return this._update('copy_', (_, s) => shp.expand(s as Tensor, this.shape), src);
   }
   add_(other: TensorOrScalar, options: { alpha?: number } = {}): this {
-    return this._inplace('add_', pw.add(this.detach(), detached(other), options));
+    return this._update('add_', (x, o) => pw.add(x, o, options), other);
   }
   sub_(other: TensorOrScalar, options: { alpha?: number } = {}): this {
-    return this._inplace('sub_', pw.sub(this.detach(), detached(other), options));
+    return this._update('sub_', (x, o) => pw.sub(x, o, options), other);
   }
   mul_(other: TensorOrScalar): this {
-    return this._inplace('mul_', pw.mul(this.detach(), detached(other)));
+    return this._update('mul_', (x, o) => pw.mul(x, o), other);
   }
   div_(other: TensorOrScalar): this {
-    return this._inplace('div_', pw.div(this.detach(), detached(other)));
+    return this._update('div_', (x, o) => pw.div(x, o), other);
   }
   clamp_(min?: number | null, max?: number | null): this {
-    return this._inplace('clamp_', cmp.clamp(this.detach(), min, max));
+    return this._update('clamp_', (x) => cmp.clamp(x, min, max));
+  }
+  /** `masked_fill_(mask, value)`: `value` where `mask` (broadcast to this shape) is true. */
+  maskedFill_(mask: Tensor, value: number): this {
+    return this._update('maskedFill_', (x) => idx.maskedFill(x, mask, value));
   }
   fill_(value: number): this {
+    this._checkInplace('fill_');
     return this._inplace('fill_', new Tensor(tf.fill([...this.shape], value, this.dtype)));
   }
   zero_(): this {
@@ -311,11 +405,31 @@ export class Tensor {
   }
   /** Fills with U(from, to) from Flint's seeded generator. */
   uniform_(from = 0, to = 1): this {
+    this._checkInplace('uniform_');
     return this._inplace('uniform_', new Tensor(tf.tensor(fillUniform(this.numel(), from, to), [...this.shape])));
   }
   /** Fills with N(mean, std²) from Flint's seeded generator. */
   normal_(mean = 0, std = 1): this {
+    this._checkInplace('normal_');
     return this._inplace('normal_', new Tensor(tf.tensor(fillNormal(this.numel(), mean, std), [...this.shape])));
+  }
+  /**
+   * `x[items] = value` (`Tensor.__setitem__`): writes `value` (a number, or a tensor broadcast to
+   * the indexed shape) into the elements `x.index(...items)` selects, basic or advanced.
+   */
+  setIndex(items: IndexItem | readonly IndexItem[], value: TensorOrScalar): this {
+    this._checkInplace('setIndex');
+    idx.indexPut(this, Array.isArray(items) ? (items as readonly IndexItem[]) : [items as IndexItem], value, false, 'setIndex');
+    return this;
+  }
+  /**
+   * `index_put_(indices, values, accumulate=False)`: `x[indices] = values`, or `+=` with
+   * `accumulate` (repeated indices then add up, as PyTorch).
+   */
+  indexPut_(indices: readonly IndexItem[], values: TensorOrScalar, options: { accumulate?: boolean } = {}): this {
+    this._checkInplace('index_put_');
+    idx.indexPut(this, indices, values, options.accumulate ?? false, 'index_put_');
+    return this;
   }
 
   // ---- arithmetic -----------------------------------------------------------------------------
@@ -568,12 +682,12 @@ export class Tensor {
   flip(dims: Dims): Tensor {
     return shp.flip(this, dims);
   }
-  /** Flint tensors are always contiguous: returns this (`contiguous()`). */
+  /** This tensor when its elements are laid out row-major without gaps, else a copy that is (`contiguous()`). */
   contiguous(): Tensor {
-    return this;
+    return isContiguous(this._geom) ? this : this.clone();
   }
   isContiguous(): boolean {
-    return true;
+    return isContiguous(this._geom);
   }
 
   // ---- joining and indexing -------------------------------------------------------------------
@@ -620,18 +734,26 @@ export class Tensor {
 
 setTensorCheck((v: unknown): v is Tensor => v instanceof Tensor);
 
-/** The operand of an in-place op, cut from the graph. */
-function detached(other: TensorOrScalar): TensorOrScalar {
-  return other instanceof Tensor ? other.detach() : other;
+const FLINT_FRAME = /[\\/](?:@flint|packages)[\\/]tensor[\\/]/;
+
+/** The public op that was running: the outermost `@flint/tensor` frame of the innermost run of them. */
+function usingOp(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  let name = '';
+  for (const f of frames) {
+    if (!FLINT_FRAME.test(f)) break;
+    const m = /at (?:new )?([\w$.<> ]+?) \(/.exec(f);
+    const fn = m?.[1]?.replace(/^(Tensor|Object|Function|Module)\./, '') ?? '';
+    if (fn && !fn.startsWith('get ') && !fn.startsWith('_') && fn !== 'releasedError' && fn !== 'usingOp') name = fn;
+  }
+  return name;
 }
 
 function releasedError(t: Tensor): Error {
-  const why =
-    t._released === 'auto'
-      ? `it was a step temporary released automatically after ${RETAIN_TICKS} steps without use (Flint frees WASM memory at step boundaries)`
-      : 'dispose() was called on it';
+  const op = usingOp();
+  const where = t._createdAt ? `\nIt was created at:\n${t._createdAt}` : '\n(Set FLINT_DEBUG=1 or call setDebug(true) to see where it was created.)';
   return new Error(
-    `Tensor of shape [${t.shape.join(', ')}] was released: ${why}. ` +
-      'To use a tensor across steps, call .keep() on it when it is created (and dispose() it when done).',
+    `${op ? `${op}: ` : ''}Tensor of shape [${t.shape.join(', ')}] was disposed (dispose() was called on it, or it was created in a scope() that has ended) and cannot be used${op ? ` by ${op}` : ''}.` +
+      where,
   );
 }

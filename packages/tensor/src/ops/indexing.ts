@@ -11,8 +11,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { torchName } from '../dtype.js';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
-import { permute, reshape, unsqueeze } from './shape.js';
+import { expand, permute, reshape, unsqueeze } from './shape.js';
 import { broadcastShapes, normDim, numelOf, shapeStr, type Shape } from './util.js';
+import { elementIndices, narrowGeometry, selectGeometry } from '../strided.js';
+import { castTo } from './util.js';
 
 /** A slice `start:stop:step` as an object (all optional, step > 0). */
 export type IndexSlice = { start?: number; stop?: number; step?: number };
@@ -80,26 +82,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return narrowRaw(x, d, s, length);
 }
 
-/** Records `narrow {dim, start, length}` with a normalised dim and start. */
+/** Records `narrow {dim, start, length}` (normalised dim and start): a view of `x`'s storage. */
 function narrowRaw(x: Tensor, dim: number, start: number, length: number): Tensor {
-  return record('narrow', new Tensor(sliceData(x._data, dim, start, length)), [x], { dim, start, length });
-}
-
-/**
- * `length` entries from `start` along `dim`. tfjs-wasm's Slice kernel first copies the whole
- * input out of WASM memory (`readSync`), so a small piece of a large tensor costs as much as the
- * whole; a gather of the range costs in proportion to the piece, and wins below about 1/8.
- */
-function sliceData(x: tf.Tensor, dim: number, start: number, length: number): tf.Tensor {
-  const size = x.shape.map((n, i) => (i === dim ? length : n));
-  const outNumel = numelOf(size);
-  if (outNumel > 0 && x.size >= 4096 && outNumel * 8 <= x.size && tf.getBackend() === 'wasm') {
-    const ids = tf.range(start, start + length, 1, 'int32');
-    const out = tf.gather(x, ids, dim);
-    ids.dispose();
-    return out;
-  }
-  return tf.slice(x, x.shape.map((_, i) => (i === dim ? start : 0)), size);
+  return record('narrow', Tensor._view(x, narrowGeometry(x._geom, dim, start, length)), [x], { dim, start, length });
 }
 
 /** `torch.select(x, dim, index)`: the slice at `index` along `dim`, which is removed. */
@@ -113,12 +98,21 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return selectRaw(x, d, index < 0 ? index + size : index);
 }
 
-/** Records `select {dim, index}` with a normalised dim and index. */
+/** Records `select {dim, index}` (normalised dim and index): a view of `x`'s storage. */
 function selectRaw(x: Tensor, dim: number, index: number): Tensor {
-  const sliced = sliceData(x._data, dim, index, 1);
-  const data = tf.reshape(sliced, x.shape.filter((_, i) => i !== dim));
-  sliced.dispose();
-  return record('select', new Tensor(data), [x], { dim, index });
+  return record('select', Tensor._view(x, selectGeometry(x._geom, dim, index)), [x], { dim, index });
+}
+
+/**
+ * `x[start::step]` along `dim` (step > 1): a strided view, recorded as the `indexSelect` of the
+ * same entries so autograd scatters the gradient back.
+ */
+function stepSliceRaw(x: Tensor, dim: number, start: number, length: number, step: number, temps: Tensor[]): Tensor {
+  const view = Tensor._view(x, narrowGeometry(x._geom, dim, start, length, step));
+  if (!view.requiresGrad && !x.requiresGrad) return view;
+  const ids = new Tensor(tf.tensor1d(Int32Array.from({ length }, (_, i) => start + i * step), 'int32'));
+  temps.push(ids);
+  return record('indexSelect', view, [x, ids], { dim });
 }
 
 // ---- index_select / gather ----------------------------------------------------------------------
@@ -479,9 +473,7 @@ export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
           if (p.step === 1 || length <= 1) {
             if (length !== size) step(narrowRaw(cur, d, start, length));
           } else {
-            const ids = new Tensor(tf.tensor1d(Int32Array.from({ length }, (_, i) => start + i * p.step), 'int32'));
-            temps.push(ids);
-            step(indexSelectRaw(cur, d, ids));
+            step(stepSliceRaw(cur, d, start, length, p.step, temps));
           }
           d++;
           realDim++;
@@ -538,7 +530,8 @@ export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
       temps.push(ids);
       step(next);
     }
-    result = cur === x ? x.clone() : cur;
+    // `x[...]` / `x[:]` is a view of x too.
+    result = cur === x ? record('reshape', Tensor._view(x, x._geom), [x], { shape: [...x.shape] }) : cur;
     return result;
   } finally {
     // Intermediates stay alive only when the graph holds them.
@@ -617,4 +610,33 @@ function applyAdvanced(cur: Tensor, adv: Advanced[], step: (t: Tensor) => void):
   const sel = indexSelectRaw(flat, 0, ids);
   step(sel);
   return { next: reshape(sel, [...b, ...rest]), ids };
+}
+
+// ---- index assignment ---------------------------------------------------------------------------
+
+/**
+ * `x[items] = value` / `x.index_put_(items, value, accumulate)`: the storage positions of the
+ * elements `x.index(...items)` selects (basic or advanced) get `value`, broadcast to the indexed
+ * shape; with `accumulate`, `value` is added, repeated positions adding up.
+ */
+export function indexPut(x: Tensor, items: readonly IndexItem[], value: Tensor | number | boolean, accumulate: boolean, op: string): void {
+  const positions = new Tensor(tf.tensor(elementIndices(x._geom), [...x.shape], 'int32'));
+  const owned: Tensor[] = [positions];
+  try {
+    const picked = index(positions, items);
+    owned.push(picked);
+    const v = value instanceof Tensor ? value : Tensor._scalar(value, x.dtype);
+    if (v !== value) owned.push(v);
+    if (v.ndim > picked.ndim || v.shape.some((n, i) => n !== 1 && n !== picked.shape[picked.ndim - v.ndim + i])) {
+      throw new RangeError(`${op}: shape mismatch: value tensor of shape ${shapeStr(v.shape)} cannot be broadcast to indexing result of shape ${shapeStr(picked.shape)}`);
+    }
+    const full = expand(v.detach(), picked.shape);
+    owned.push(full);
+    const data = full.dtype === x.dtype ? full._data : castTo(full._data, x.dtype);
+    const src = data.dataSync();
+    if (data !== full._data) data.dispose();
+    x._storage.writeIndices(picked.dataSync() as Int32Array, src, accumulate);
+  } finally {
+    for (const t of owned) if (!t.isReleased) t.dispose();
+  }
 }

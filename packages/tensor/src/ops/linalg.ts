@@ -33,8 +33,30 @@ export function mm(a: Tensor, b: Tensor): Tensor {
  */
 function matMul2d(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   if (a.shape[1] === 0) return tf.zeros([a.shape[0]!, b.shape[1]!], a.dtype);
-  if (a.dtype === 'float32') return tf.matMul(a, b);
+  if (a.dtype === 'float32') return matMulFresh(a, b);
   return tf.tidy(() => tf.cast(tf.matMul(tf.cast(a, 'float32'), tf.cast(b, 'float32')), a.dtype));
+}
+
+/**
+ * The shape each buffer was last multiplied with as the right operand. tfjs-wasm caches XNNPACK's
+ * packed right operand by buffer, whatever its shape: a buffer seen with another shape (a view
+ * such as the transpose of an `[n, 1]` weight shares its base's buffer) goes in as a fresh copy.
+ */
+const rightShapes = new WeakMap<object, string>();
+
+/** `tf.matMul(a, b)` that never meets a packed `b` of another shape. */
+export function matMulFresh(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const shape = b.shape.join(',');
+  const seen = rightShapes.get(b.dataId);
+  if (seen === undefined || seen === shape) {
+    rightShapes.set(b.dataId, shape);
+    return tf.matMul(a, b);
+  }
+  const copy = tf.clone(b);
+  rightShapes.set(copy.dataId, shape);
+  const out = tf.matMul(a, copy);
+  copy.dispose();
+  return out;
 }
 
 /** `torch.bmm`: [B, n, m] @ [B, m, p] → [B, n, p], as B plain 2-D products. */

@@ -15,6 +15,7 @@ import { isGradEnabled } from '../grad-mode.js';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { shapeStr } from './util.js';
+import { matMulFresh } from './linalg.js';
 
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D [out, in], got shape ${shapeStr(weight.shape)}`);
@@ -35,10 +36,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     const x2 = tf.reshape(x._data, [rows, inF]);
     let y: tf.Tensor;
     if (training && rows * (inF + outF) < inF * outF) {
-      y = tf.transpose(tf.matMul(weight._data, tf.transpose(x2)));
+      y = tf.transpose(matMulFresh(weight._data, tf.transpose(x2)));
     } else {
       const wT = weight._kept && !training ? weight._derivedData('linear.wT', (w) => tf.transpose(w)) : tf.transpose(weight._data);
-      y = tf.matMul(x2, wT);
+      y = matMulFresh(x2, wT);
     }
     return tf.reshape(bias ? tf.add(y, bias._data) : y, [...x.shape.slice(0, -1), outF]);
   });

@@ -1,7 +1,12 @@
-/** Shape ops (`reshape`, `permute`, `expand`, …). tfjs reshapes share storage; permutes copy. */
+/**
+ * Shape ops (`reshape`, `permute`, `expand`, …). `view`/`reshape` (where the strides allow),
+ * `permute`/`transpose`, `expand`, `squeeze`/`unsqueeze`/`flatten`/`unflatten` return views of
+ * the input's storage (`strided.ts`); `reshape` of a view that cannot be re-strided copies.
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
+import { expandGeometry, permuteGeometry, reshapeGeometry } from '../strided.js';
 import { composite, normDim, normDims, numelOf, sameShape, shapeStr, shareData, type Shape } from './util.js';
 
 /** Accepts both `reshape(2, 3)` and `reshape([2, 3])`. */
@@ -26,11 +31,21 @@ export function inferShape(shape: readonly number[], numel: number, op: string):
   return out;
 }
 
-/** `reshape` / `view`: same data, new shape (one dim may be -1). */
+/**
+ * `reshape` / `view`: same data, new shape (one dim may be -1). A view of the storage when the
+ * strides allow it; otherwise `view` throws PyTorch's error and `reshape` copies.
+ */
 export function reshape(x: Tensor, shape: Shape, op = 'reshape'): Tensor {
   const target = inferShape(shape, x.numel(), op);
   if (sameShape(target, x.shape)) return x;
-  return record('reshape', new Tensor(tf.reshape(x._data, target)), [x], { shape: target });
+  const g = reshapeGeometry(x._geom, target);
+  if (g === null && op === 'view') {
+    throw new RangeError(
+      "view: view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+    );
+  }
+  const out = g === null ? new Tensor(tf.reshape(x._data, target)) : Tensor._view(x, g);
+  return record('reshape', out, [x], { shape: target });
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -59,7 +74,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
 }
 
-/** `permute(dims)`: reorders dims; materialised by tfjs's Transpose kernel. */
+/** `permute(dims)`: reorders dims, as a view (a kernel transposes only when data is needed). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.ndim) {
     throw new RangeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`);
@@ -67,7 +82,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const perm = dims.map((d) => normDim(d, x.ndim, 'permute'));
   if (new Set(perm).size !== perm.length) throw new RangeError(`permute(): duplicate dims are not allowed (got [${dims.join(', ')}])`);
   if (perm.every((d, i) => d === i)) return x;
-  return record('permute', new Tensor(tf.transpose(x._data, perm)), [x], { dims: perm });
+  return record('permute', Tensor._view(x, permuteGeometry(x._geom, perm)), [x], { dims: perm });
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -84,7 +99,7 @@ export function t(x: Tensor): Tensor {
   return x.ndim < 2 ? x : transpose(x, 0, 1);
 }
 
-/** `expand(shape)`: broadcasts size-1 dims (-1 keeps a dim); materialised by tfjs. */
+/** `expand(shape)`: broadcasts size-1 dims (-1 keeps a dim), as a view with stride 0 there. */
 export function expand(x: Tensor, shape: Shape): Tensor {
   if (shape.length < x.ndim) {
     throw new RangeError(`expand: the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
@@ -102,9 +117,7 @@ export function expand(x: Tensor, shape: Shape): Tensor {
     return s;
   });
   if (sameShape(target, x.shape)) return x;
-  // tfjs's broadcastTo ignores a target size of 0.
-  const data = numelOf(target) === 0 ? tf.zeros(target, x.dtype) : broadcastData(x._data, target);
-  return record('expand', new Tensor(data), [x], { shape: target });
+  return record('expand', Tensor._view(x, expandGeometry(x._geom, target)), [x], { shape: target });
 }
 
 /**

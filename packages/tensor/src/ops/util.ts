@@ -69,9 +69,10 @@ export function castData(t: Tensor, dtype: DType): { data: tf.Tensor; owned: boo
 }
 
 /**
- * A second handle on the same backend storage (a refcounted view, as `reshape` makes). Storage is
- * never written in place, so this is all a detach or an ownership hand-over needs; `tf.clone`
- * would copy the whole buffer on WASM (its Identity kernel is a memcpy).
+ * A second handle on the same backend buffer (refcounted, as `reshape` makes). Backend buffers
+ * are never written in place (a write gives a storage new data), so this is all a copy or an
+ * ownership hand-over needs; `tf.clone` would copy the whole buffer on WASM (its Identity kernel
+ * is a memcpy).
  */
 export function shareData(data: tf.Tensor): tf.Tensor {
   return tf.reshape(data, data.shape);

@@ -1,0 +1,371 @@
+/**
+ * `Storage`: the flat data that views share (PyTorch's `StorageImpl`), and where it lives.
+ *
+ * The data is an immutable tfjs tensor on the kernel backend (WASM memory, which the garbage
+ * collector does not see). A write through a view builds the storage's new data and swaps it in;
+ * every view sees it, and the storage's `version` (one counter for all its views, as PyTorch's)
+ * goes up so autograd can refuse a saved tensor that was modified in place.
+ *
+ * Where the data lives, so that a tensor the program can reach is never lost and memory stays
+ * bounded without `dispose()`:
+ *
+ * - **Resident**: in backend memory, ready for kernels.
+ * - **Offloaded**: a storage that no op has used for `RETAIN_SWEEPS` sweeps is copied into a JS
+ *   typed array (owned by the garbage collector) and its backend memory freed; its next use brings
+ *   it back. A sweep runs at each step boundary (`tick()`: `backward()`, outermost module calls in
+ *   eval / no-grad) and whenever the bytes allocated since the last sweep pass a budget, so a
+ *   loop that never ticks stays bounded too.
+ * - **Freed**: when the last tensor on the storage is disposed, at once; when no tensor refers to
+ *   the storage any more, by a `FinalizationRegistry` once the event loop has had a turn.
+ *
+ * The backend tensors a storage owns (its data, and views of it materialised for kernels) sit in
+ * a `Cell` that never refers back to the storage, so the registry and the resident set can hold
+ * cells without keeping storages alive.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { DType } from './dtype.js';
+import { elementIndices, hasOverlap, numelOf, readPlan, type Geometry } from './strided.js';
+
+type HostArray = Float32Array | Int32Array | Uint8Array;
+
+/** How many sweeps a storage stays resident after its last use. */
+export const RETAIN_SWEEPS = 2;
+/** The least number of bytes allocated between two sweeps that are not step boundaries. */
+const MIN_SWEEP_BYTES = 64 * 2 ** 20;
+
+/** A materialised view (or derived layout) of a storage's data. */
+export interface CachedView {
+  data: tf.Tensor;
+  use: number;
+  /** Live tensors reading it; the last one to be disposed frees it. */
+  holders: number;
+}
+
+/** The backend side of a storage (see the file comment). */
+class Cell {
+  data: tf.Tensor | null;
+  host: HostArray | null = null;
+  /** Views of `data` materialised for kernels (and derived layouts), by geometry key. */
+  views: Map<string, CachedView> | null = null;
+  use = epoch;
+  constructor(
+    data: tf.Tensor,
+    readonly bytes: number,
+  ) {
+    this.data = data;
+  }
+}
+
+// ---- residency --------------------------------------------------------------------------------
+
+let epoch = 0;
+let residentBytes = 0;
+let allocated = 0;
+let allocatedThisTick = 0;
+let lastTickAllocated = 0;
+let budget = MIN_SWEEP_BYTES;
+const resident = new Set<Cell>();
+const registry = new FinalizationRegistry<Cell>((cell) => freeCell(cell));
+
+function bytesOf(t: tf.Tensor): number {
+  return t.size * (t.dtype === 'bool' ? 1 : 4);
+}
+
+function countAllocation(bytes: number): void {
+  allocated += bytes;
+  allocatedThisTick += bytes;
+  if (allocated > budget) sweep();
+}
+
+/** `owner` is the storage: when it is collected, the registry frees the cell's backend memory. */
+function makeResident(cell: Cell, owner: object): void {
+  resident.add(cell);
+  residentBytes += cell.bytes;
+  registry.register(owner, cell, cell);
+}
+
+function dropViews(cell: Cell): void {
+  if (cell.views === null) return;
+  for (const v of cell.views.values()) {
+    residentBytes -= viewBytes(cell, v.data);
+    v.data.dispose();
+  }
+  cell.views = null;
+}
+
+/** A materialised view counts when it is a copy (a reshape shares the data). */
+function viewBytes(cell: Cell, t: tf.Tensor): number {
+  return cell.data !== null && t.dataId === cell.data.dataId ? 0 : bytesOf(t);
+}
+
+function freeCell(cell: Cell): void {
+  dropViews(cell);
+  if (cell.data !== null) {
+    cell.data.dispose();
+    cell.data = null;
+    resident.delete(cell);
+    residentBytes -= cell.bytes;
+  }
+  registry.unregister(cell);
+  cell.host = null;
+}
+
+function offload(cell: Cell): void {
+  dropViews(cell);
+  const data = cell.data!;
+  cell.host = data.dataSync() as HostArray;
+  data.dispose();
+  cell.data = null;
+  resident.delete(cell);
+  residentBytes -= cell.bytes;
+  registry.unregister(cell);
+}
+
+/**
+ * One sweep: storages and materialised views unused for `RETAIN_SWEEPS` sweeps leave backend
+ * memory. Only data unused since before the previous sweep moves, so the tensors an op is using
+ * right now stay where they are.
+ */
+export function sweep(): void {
+  epoch++;
+  const oldest = epoch - RETAIN_SWEEPS;
+  for (const cell of resident) {
+    if (cell.use < oldest) {
+      offload(cell);
+      continue;
+    }
+    if (cell.views !== null) {
+      for (const [key, v] of cell.views) {
+        if (v.use < oldest) {
+          residentBytes -= viewBytes(cell, v.data);
+          v.data.dispose();
+          cell.views.delete(key);
+        }
+      }
+    }
+  }
+  allocated = 0;
+  budget = Math.max(MIN_SWEEP_BYTES, 2 * lastTickAllocated, residentBytes / 4);
+}
+
+/** A step boundary (`tick()`): a sweep, and the step's allocation volume sets the next budget. */
+export function stepBoundary(): void {
+  lastTickAllocated = allocatedThisTick;
+  allocatedThisTick = 0;
+  sweep();
+}
+
+/** Bytes of backend memory held by storages and their materialised views. */
+export function residentStorageBytes(): number {
+  return residentBytes;
+}
+
+// ---- storage ----------------------------------------------------------------------------------
+
+/** PyTorch's error for a write into a view whose elements share memory (an `expand`ed tensor). */
+export function overlapError(op: string): Error {
+  return new Error(
+    `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location. ` +
+      'Please clone() the tensor before performing the operation.',
+  );
+}
+
+export class Storage {
+  /** @internal */ readonly cell: Cell;
+  readonly dtype: DType;
+  /** Shape of the backend tensor holding the data (the creating tensor's shape). */
+  readonly dataShape: readonly number[];
+  readonly numel: number;
+  /** Bumped by every write; autograd compares it for saved tensors (`_version`). */
+  version = 0;
+  /** Live (not disposed) tensors on this storage; at 0 the backend memory is freed at once. */
+  refs = 0;
+
+  constructor(data: tf.Tensor) {
+    const kept = tf.keep(data);
+    this.dtype = kept.dtype as DType;
+    this.dataShape = kept.shape;
+    this.numel = kept.size;
+    this.cell = new Cell(kept, bytesOf(kept));
+    makeResident(this.cell, this);
+    countAllocation(this.cell.bytes);
+  }
+
+  get isFreed(): boolean {
+    return this.cell.data === null && this.cell.host === null;
+  }
+
+  get isResident(): boolean {
+    return this.cell.data !== null;
+  }
+
+  /** The whole storage as a backend tensor of `dataShape`, brought back if offloaded. */
+  data(): tf.Tensor {
+    const cell = this.cell;
+    cell.use = epoch;
+    if (cell.data !== null) return cell.data;
+    if (cell.host === null) throw new Error('storage: the backend memory of this storage was freed');
+    cell.data = tf.keep(tf.tensor(cell.host, [...this.dataShape], this.dtype));
+    cell.host = null;
+    makeResident(cell, this);
+    countAllocation(cell.bytes);
+    return cell.data;
+  }
+
+  /**
+   * The view `g` as a backend tensor of its shape, cached under `key` until the next write. `held`
+   * is the entry the calling tensor already holds; a new entry is returned with one more holder.
+   */
+  readView(g: Geometry, key: string, held: CachedView | null): CachedView {
+    const data = this.data();
+    if (held !== null && this.cell.views?.get(key) === held) {
+      held.use = epoch;
+      return held;
+    }
+    const entry = this.entry(key, () => materialize(data, g));
+    entry.holders++;
+    return entry;
+  }
+
+  /** A tensor holding `entry` was disposed: the last holder frees it. */
+  unhold(key: string, entry: CachedView): void {
+    const views = this.cell.views;
+    if (views?.get(key) !== entry || --entry.holders > 0) return;
+    views.delete(key);
+    residentBytes -= viewBytes(this.cell, entry.data);
+    entry.data.dispose();
+  }
+
+  /**
+   * A backend tensor computed from the data by `make`, cached under `key` until the next write
+   * (e.g. conv2d's channels-last filter of a weight used again and again).
+   */
+  cached(key: string, make: () => tf.Tensor): tf.Tensor {
+    this.data();
+    return this.entry(key, make).data;
+  }
+
+  private entry(key: string, make: () => tf.Tensor): CachedView {
+    const cell = this.cell;
+    const hit = cell.views?.get(key);
+    if (hit !== undefined) {
+      hit.use = epoch;
+      return hit;
+    }
+    const entry: CachedView = { data: tf.keep(make()), use: epoch, holders: 0 };
+    (cell.views ??= new Map()).set(key, entry);
+    const bytes = viewBytes(cell, entry.data);
+    residentBytes += bytes;
+    countAllocation(bytes);
+    return entry;
+  }
+
+  /**
+   * Writes `values` (a backend tensor of `g`'s shape and this dtype) into the elements of view
+   * `g`. The storage gets new data; the caller keeps ownership of `values`.
+   */
+  write(g: Geometry, values: tf.Tensor, op: string): void {
+    if (hasOverlap(g)) throw overlapError(op);
+    const old = this.data();
+    const n = numelOf(g.shape);
+    let next: tf.Tensor;
+    if (n === this.numel && n > 0 && coversInOrder(g)) {
+      next = tf.reshape(values, [...this.dataShape]);
+    } else if (n === 0) {
+      next = tf.reshape(old, [...this.dataShape]);
+    } else {
+      this.writeIndices(elementIndices(g), values.dataSync(), false);
+      return;
+    }
+    this.replace(next);
+  }
+
+  /**
+   * Writes `src[i]` to storage element `positions[i]` (or adds it, with `accumulate`), on the host:
+   * tfjs has no kernel that updates part of a tensor.
+   */
+  writeIndices(positions: Int32Array, src: ArrayLike<number>, accumulate: boolean): void {
+    const host = this.data().dataSync().slice() as HostArray;
+    if (accumulate) for (let i = 0; i < positions.length; i++) host[positions[i]!] += src[i]!;
+    else for (let i = 0; i < positions.length; i++) host[positions[i]!] = src[i]!;
+    this.replace(tf.tensor(host, [...this.dataShape], this.dtype));
+  }
+
+  /** Swaps in new data for the whole storage (same shape and dtype). */
+  private replace(next: tf.Tensor): void {
+    const cell = this.cell;
+    dropViews(cell);
+    cell.data!.dispose();
+    cell.data = tf.keep(next);
+    cell.use = epoch;
+    this.version++;
+  }
+
+  /** Frees the backend memory now (the last tensor on it was disposed). */
+  free(): void {
+    freeCell(this.cell);
+  }
+}
+
+/** Whether `g` covers its storage in storage order (offset 0, contiguous). */
+function coversInOrder(g: Geometry): boolean {
+  if (g.offset !== 0) return false;
+  let expected = 1;
+  for (let i = g.shape.length - 1; i >= 0; i--) {
+    if (g.shape[i] === 1) continue;
+    if (g.strides[i] !== expected) return false;
+    expected *= g.shape[i]!;
+  }
+  return true;
+}
+
+/** Reads view `g` out of `data` with kernels (`strided.ts`'s plan). */
+function materialize(data: tf.Tensor, g: Geometry): tf.Tensor {
+  return tf.tidy(() => {
+    if (numelOf(g.shape) === 0) return tf.zeros([...g.shape], data.dtype);
+    const plan = readPlan(g);
+    const flat = tf.reshape(data, [data.size]);
+    let out: tf.Tensor;
+    if (plan.kind === 'block') {
+      out = rangeOf(flat, plan.start, plan.length);
+      out = tf.reshape(out, plan.blockShape);
+      if (plan.perm) out = transposeAny(out, plan.perm);
+    } else {
+      out = gatherAny(flat, tf.tensor1d(plan.indices, 'int32'));
+    }
+    out = tf.reshape(out, plan.unitShape);
+    if (plan.broadcast) out = broadcastAny(out, [...g.shape]);
+    return out;
+  });
+}
+
+/**
+ * Elements `[start, start + length)` of a 1-D tensor. tfjs-wasm's Slice kernel copies its whole
+ * input out of WASM memory first, so a small piece of a large storage is a gather instead.
+ */
+function rangeOf(flat: tf.Tensor, start: number, length: number): tf.Tensor {
+  if (start === 0 && length === flat.size) return flat;
+  if (flat.size >= 4096 && length * 8 <= flat.size && tf.getBackend() === 'wasm') {
+    return gatherAny(flat, tf.range(start, start + length, 1, 'int32'));
+  }
+  return tf.slice(flat, [start], [length]);
+}
+
+/** Kernels that take no bool input on every backend run on int32 and cast back. */
+function viaInt<T extends tf.Tensor>(x: tf.Tensor, fn: (x: tf.Tensor) => T): tf.Tensor {
+  if (x.dtype !== 'bool') return fn(x);
+  return tf.notEqual(fn(tf.cast(x, 'int32')), 0);
+}
+
+function gatherAny(flat: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  return viaInt(flat, (x) => tf.gather(x, ids));
+}
+
+function transposeAny(x: tf.Tensor, perm: number[]): tf.Tensor {
+  return viaInt(x, (v) => tf.transpose(v, perm));
+}
+
+function broadcastAny(x: tf.Tensor, shape: number[]): tf.Tensor {
+  // A broadcasting add of zeros: WASM's Tile / BroadcastTo kernels run a scalar loop.
+  return viaInt(x, (v) => tf.add(v, tf.fill(shape, 0, v.dtype)));
+}
