@@ -191,27 +191,30 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
    * ones; the parameters stay this optimizer's.
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
+    validateStateDict(stateDict);
     const saved = stateDict.param_groups;
-    if (!Array.isArray(saved) || saved.length !== this.paramGroups.length) {
-      throw new Error('loaded state dict has a different number of parameter groups');
+    if (saved.length !== this.paramGroups.length) {
+      throw new Error(`loadStateDict: loaded state dict has a different number of parameter groups (${saved.length}, expected ${this.paramGroups.length})`);
     }
     saved.forEach((g, i) => {
       if (g.params.length !== this.paramGroups[i]!.params.length) {
-        throw new Error("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+        throw new Error(
+          `loadStateDict: loaded state dict contains a parameter group that doesn't match the size of optimizer's group (group ${i}: ${g.params.length} parameters, expected ${this.paramGroups[i]!.params.length})`,
+        );
       }
     });
     const idMap = new Map<number, Tensor>();
     saved.forEach((g, i) => g.params.forEach((id, j) => idMap.set(id, this.paramGroups[i]!.params[j]!)));
     for (const [id, s] of Object.entries(stateDict.state)) {
       const p = idMap.get(Number(id));
-      if (!p) continue;
+      if (!p) throw new Error(`loadStateDict: state refers to parameter ${id}, which is in no parameter group`);
       for (const [key, value] of Object.entries(s)) {
         if (value instanceof Tensor && key !== 'step' && !sameShape(value.shape, p.shape)) {
           throw new RangeError(`loadStateDict: state '${key}' of parameter ${id} has shape [${value.shape.join(', ')}] but the parameter has shape [${p.shape.join(', ')}]`);
         }
       }
     }
-    // Copy first (the dict may hold this optimizer's own tensors), then free the old state.
+    // The old state is dropped, not disposed: the caller may hold it (an earlier stateDict()).
     const state = new Map<Tensor, ParamState>();
     noGrad(() => {
       for (const [id, s] of Object.entries(stateDict.state)) {
@@ -220,13 +223,14 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
         const copy: ParamState = {};
         for (const [key, value] of Object.entries(s)) {
           if (key === 'step' && value instanceof Tensor) copy[key] = value.item();
-          else if (value instanceof Tensor) copy[key] = keep(value.detach().to('float32'));
+          // A tensor of its own (the step updates it in place; the caller's dict stays as it was).
+          else if (value instanceof Tensor) copy[key] = keep(value.detach().to('float32').clone());
           else copy[key] = value;
         }
         state.set(p, copy);
       }
     });
-    this.disposeState();
+    this.state.clear();
     for (const [p, s] of state) this.state.set(p, s);
     saved.forEach((g, i) => {
       const group = this.paramGroups[i]!;
@@ -277,4 +281,35 @@ function pyValue(v: unknown): string {
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Checks the shape of a state dict before anything is changed, naming what is wrong. */
+function validateStateDict(sd: unknown): asserts sd is OptimizerStateDict {
+  const bad = (what: string): never => {
+    throw new TypeError(`loadStateDict: ${what}`);
+  };
+  if (typeof sd !== 'object' || sd === null) bad(`expected a state dict object with 'state' and 'param_groups' (got ${sd === null ? 'null' : typeof sd})`);
+  const { state, param_groups: groups } = sd as Record<string, unknown>;
+  if (!Array.isArray(groups)) bad(`'param_groups' must be an array (got ${typeof groups})`);
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) bad(`'state' must be an object keyed by parameter id`);
+  (groups as unknown[]).forEach((g, i) => {
+    if (typeof g !== 'object' || g === null) bad(`param_groups[${i}] must be an object`);
+    const params = (g as Record<string, unknown>)['params'];
+    if (!Array.isArray(params) || !params.every((id) => Number.isInteger(id))) bad(`param_groups[${i}].params must be an array of integer parameter ids`);
+    for (const [key, value] of Object.entries(g as Record<string, unknown>)) {
+      if (key === 'params') continue;
+      const ok = value === null || ['number', 'boolean', 'string'].includes(typeof value) || (Array.isArray(value) && value.every((v) => typeof v === 'number'));
+      if (!ok) bad(`param_groups[${i}].${key} must be a number, boolean, string or array of numbers (got ${typeof value})`);
+    }
+  });
+  for (const [id, s] of Object.entries(state as Record<string, unknown>)) {
+    if (!/^\d+$/.test(id)) bad(`state key '${id}' is not a parameter id`);
+    if (typeof s !== 'object' || s === null) bad(`state[${id}] must be an object`);
+    for (const [key, value] of Object.entries(s as Record<string, unknown>)) {
+      if (!(value instanceof Tensor) && typeof value !== 'number' && typeof value !== 'boolean' && value !== null) {
+        bad(`state[${id}].${key} must be a Tensor or a number (got ${typeof value}${typeof value === 'object' ? ': a plain object, as JSON.parse gives — tensors cannot go through JSON' : ''})`);
+      }
+      if (value instanceof Tensor && value.isReleased) bad(`state[${id}].${key} is a disposed tensor`);
+    }
+  }
 }
