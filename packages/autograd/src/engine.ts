@@ -6,8 +6,7 @@
  * Memory: gradients flowing between nodes are created and consumed here, so the engine frees them
  * as soon as they are used (each formula runs in a `scope`, and a reference count per gradient
  * tensor tracks the buffers that still hold it). What survives is what the user can see: `.grad`,
- * retained grads, `grad()` results, and gradients handed to hooks (those follow the step-temporary
- * rules of lifetime.ts). With `createGraph` nothing is freed early: the new graph holds it all.
+ * retained grads, `grad()` results, and gradients handed to hooks (ordinary tensors from then on). With `createGraph` nothing is freed early: the new graph holds it all.
  * `backward()` ends with one `tick()`, the step boundary of lifetime.ts.
  */
 import { Tensor, clearGraphPending, onesLike, registerAutogradEngine, scope, tick, withGradMode, type BackwardOptions } from '@flint/tensor';

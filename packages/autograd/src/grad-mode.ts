@@ -2,9 +2,9 @@
  * Grad mode (`torch.no_grad`, `torch.enable_grad`, `torch.is_grad_enabled`,
  * `torch.set_grad_enabled`). The flag lives in @flint/tensor, where every op reads it.
  *
- * `noGrad` only switches recording off: it does not `tick()`. An inference loop that never calls
- * `backward()` marks its step boundaries itself — call `tick()` (from @flint/tensor) once per
- * iteration, or run each iteration in `scope()`; module calls in eval mode tick for you.
+ * `noGrad` only switches recording off: it does not `tick()`. An inference loop without module
+ * calls stays bounded by the allocation-volume sweeps (docs/memory.md); `tick()` once per
+ * iteration keeps it tighter. Outermost module calls in eval mode or under `noGrad` tick for you.
  */
 import { isGradEnabled, setGradEnabled as setMode, withGradMode } from '@flint/tensor';
 

@@ -1,8 +1,8 @@
 /**
- * Leak tests: training and inference loops written with raw tensors and no dispose()/scope()
- * keep a constant number of live backend tensors. Temporaries are freed by the step boundaries
- * of lifetime.ts: `backward()` ticks; an inference loop under `noGrad` (which does not tick)
- * calls `tick()` once per iteration.
+ * Leak tests: training and inference loops written with raw tensors and no dispose()/scope()/
+ * keep() keep constant backend memory (tensors and bytes). Dead tensors' storages leave WASM
+ * memory at the sweeps of storage.ts: `backward()` ticks; an inference loop under `noGrad` (which
+ * does not tick) either calls `tick()` or is bounded by the allocation-volume sweeps.
  */
 import { describe, expect, it } from 'vitest';
 import { getBackend, manualSeed, memory, randn, setBackend, tick, type Tensor } from '@flint/tensor';
@@ -10,18 +10,20 @@ import { grad, noGrad } from './index.js';
 
 function net() {
   manualSeed(1);
-  const w1 = randn([4, 16], { requiresGrad: true }).keep();
-  const w2 = randn([16, 1], { requiresGrad: true }).keep();
-  const x = randn([32, 4]).keep();
-  const y = randn([32, 1]).keep();
+  const w1 = randn([4, 16], { requiresGrad: true });
+  const w2 = randn([16, 1], { requiresGrad: true });
+  const x = randn([32, 4]);
+  const y = randn([32, 1]);
   return { w1, w2, x, y };
 }
 
-/** Runs `iterations` SGD steps and returns the live tensor count after the 100th and the last. */
-function train(iterations: number): { at100: number; atEnd: number; losses: number[] } {
+type Mem = { numTensors: number; numBytes: number };
+
+/** Runs `iterations` SGD steps and returns the live backend memory after the 100th and the last. */
+function train(iterations: number): { at100: Mem; atEnd: Mem; losses: number[] } {
   const { w1, w2, x, y } = net();
   const lr = 0.01;
-  let at100 = 0;
+  let at100: Mem = { numTensors: 0, numBytes: 0 };
   const losses: number[] = [];
   for (let i = 1; i <= iterations; i++) {
     const pred = x.mm(w1).relu().mm(w2);
@@ -34,15 +36,15 @@ function train(iterations: number): { at100: number; atEnd: number; losses: numb
         w.grad = null;
       }
     });
-    if (i === 100) at100 = memory().numTensors;
+    if (i === 100) at100 = memory();
   }
-  return { at100, atEnd: memory().numTensors, losses };
+  return { at100, atEnd: memory(), losses };
 }
 
 describe('no leaks', () => {
-  it('1,000 training iterations: constant live tensors, and the loss goes down', () => {
+  it('1,000 training iterations: constant live tensors and bytes, and the loss goes down', () => {
     const { at100, atEnd, losses } = train(1000);
-    expect(atEnd).toBe(at100);
+    expect(atEnd).toEqual(at100);
     expect(losses[1]!).toBeLessThan(losses[0]!);
   });
 
@@ -56,6 +58,18 @@ describe('no leaks', () => {
       if (i === 100) at100 = memory().numTensors;
     }
     expect(memory().numTensors).toBe(at100);
+  });
+
+  it('1,000 inference iterations under noGrad with no tick() are bounded by the sweeps', () => {
+    const { w1, w2 } = net();
+    const x = randn([512, 4]);
+    let peak = 0;
+    for (let i = 1; i <= 1000; i++) {
+      noGrad(() => x.mm(w1).relu().mm(w2).sigmoid()).sum().item();
+      peak = Math.max(peak, memory().numBytes);
+    }
+    // ~44 MB of temporaries in all; no sweep is needed below the 64 MB budget, and the bound holds.
+    expect(peak).toBeLessThan(3 * 64 * 2 ** 20);
   });
 
   it('gradient-penalty loop with createGraph (double backward)', () => {
@@ -100,7 +114,7 @@ describe('no leaks', () => {
     await setBackend('cpu');
     try {
       const { at100, atEnd } = train(300);
-      expect(atEnd).toBe(at100);
+      expect(atEnd).toEqual(at100);
     } finally {
       await setBackend(before);
     }

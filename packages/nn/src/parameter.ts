@@ -7,11 +7,10 @@ import { Tensor } from '@flint/tensor';
  * `torch.nn.Parameter(data, requires_grad=True)`: a leaf tensor that a `Module` registers when it is
  * assigned to one of its fields, so it shows up in `parameters()` and `stateDict()`.
  *
- * It starts with the data of `data` (the backend buffer is shared until either tensor is updated
- * in place: Flint's in-place ops swap storage rather than write into it) and is a leaf whatever
- * `data` was. Memory: a parameter is **kept** (`keep()`): it lives until `dispose()`, across every
- * `tick()`. `data` itself is not consumed; a temporary `data` is released at a step boundary as
- * usual, and layers that build a parameter from a fresh tensor dispose that tensor at once.
+ * It shares the storage of `data`, as PyTorch's `Parameter(t)` does (an in-place change of either
+ * is seen by both), and is a leaf whatever `data` was. It is exempt from `scope()` (`keep()`);
+ * layers that build a parameter from a fresh tensor dispose that tensor at once (the storage
+ * stays with the parameter).
  *
  * ```ts
  * const w = new Parameter(randn([3, 4]));

@@ -5,10 +5,11 @@
  * under no-grad inside a `scope`, so a step's temporaries are freed when it returns.
  *
  * Memory ownership (the one place it is written down for this package): the optimizer owns its
- * state tensors. They are `keep()`-ed when created and updated in place with `copy_`, so a
+ * state tensors. They are `keep()`-ed (exempt from `scope`) when created and updated in place with `copy_`, so a
  * `Tensor` in `state` keeps its identity across steps (a `stateDict()` taken earlier sees the
- * newest values, as in PyTorch). `loadStateDict` disposes the state it replaces, and `dispose()`
- * frees all of it. Parameters and their `.grad` belong to the model.
+ * newest values, as in PyTorch). `loadStateDict` validates what it is given, copies it, and drops
+ * (does not dispose) the state it replaces, which the caller may still hold; `dispose()` frees all
+ * of it. Parameters and their `.grad` belong to the model.
  *
  * https://pytorch.org/docs/1.13/optim.html
  */

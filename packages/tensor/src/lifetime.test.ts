@@ -194,3 +194,20 @@ describe('tick (step boundaries move memory, never tensors)', () => {
     expect(r.tolist()).toEqual([4, 4]);
   });
 });
+
+describe('debug: where a disposed tensor was created', () => {
+  it('setDebug(true) records the creation site for the error message', async () => {
+    const { setDebug } = await import('./index.js');
+    setDebug(true);
+    try {
+      const t = tensor([1, 2, 3]);
+      t.dispose();
+      expect(() => t.mul(2)).toThrow(/mul: Tensor of shape \[3\] was disposed[\s\S]*It was created at:[\s\S]*lifetime\.test\.ts/);
+    } finally {
+      setDebug(false);
+    }
+    const u = tensor([1]);
+    u.dispose();
+    expect(() => u.exp()).toThrow('Set FLINT_DEBUG=1 or call setDebug(true) to see where it was created');
+  });
+});

@@ -85,7 +85,7 @@ export function castTo(data: tf.Tensor, dtype: DType): tf.Tensor {
 
 /**
  * Runs an op built from other ops. When autograd records it, the graph owns the intermediates
- * (they are step temporaries, see lifetime.ts); otherwise they are freed at once, so the op adds
+ * (they live as long as it does); otherwise they are freed at once, so the op adds
  * exactly the tensors it returns.
  */
 export function composite<T>(inputs: readonly unknown[], fn: () => T): T {
