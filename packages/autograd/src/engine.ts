@@ -153,16 +153,19 @@ function run(roots: readonly Tensor[], seeds: readonly Tensor[], owned: readonly
   /** Adds `g` into `t.grad` (in place, as PyTorch, so a held `p.grad` sees the sum). */
   const accumulate = (t: Tensor, g: Tensor): void => {
     if (createGraph) {
-      t.grad = t.grad ? t.grad.add(g) : g;
+      t.grad = t._grad ? t._grad.add(g) : g;
       return;
     }
     withGradMode(false, () => {
-      const existing = t.grad;
+      const existing = t._grad;
       if (existing === null) {
         // A storage of its own (PyTorch's AccumulateGrad copies a gradient it cannot steal): `g`
         // may be a view of another gradient, which a later in-place accumulation would change.
-        // A clone starts on the same immutable buffer, so this copies nothing.
-        t.grad = g.clone();
+        // A clone starts on the same immutable buffer, so this copies nothing. The program has not
+        // seen it yet: if it never reads `.grad`, zeroGrad() frees it at once.
+        const own = g.clone();
+        own._seen = false;
+        t._setGrad(own);
       } else {
         existing._inplace('accumulate grad', existing.add(g));
       }

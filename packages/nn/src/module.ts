@@ -238,10 +238,7 @@ export class Module {
    * the module or its tensors afterwards is an error; tensors shared with another module go too.
    */
   dispose(): void {
-    for (const t of [...this.parameters(), ...this.buffers()]) {
-      t.grad = null;
-      t.dispose();
-    }
+    for (const t of [...this.parameters(), ...this.buffers()]) t.dispose();
   }
 
   [Symbol.dispose](): void {
@@ -313,9 +310,9 @@ export class Module {
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     const setToNone = options.setToNone ?? true;
     for (const p of this.parameters()) {
-      if (p.grad === null) continue;
-      if (setToNone) p.grad = null;
-      else noGrad(() => p.grad!.zero_());
+      if (p._grad === null) continue;
+      if (setToNone) p._setGrad(null);
+      else noGrad(() => p._grad!.zero_());
     }
   }
 

@@ -62,7 +62,7 @@ export class Adagrad extends Optimizer<AdagradHyper> {
       const state = this.stateOf(p);
       this.initState(p, group.initialAccumulatorValue);
       const step = (state.step = (state.step as number) + 1);
-      let g = maximize ? p.grad!.neg() : p.grad!;
+      let g = maximize ? p._grad!.neg() : p._grad!;
       if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
       const clr = lr / (1 + (step - 1) * lrDecay);
       const sum = state.sum as Tensor;

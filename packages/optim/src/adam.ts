@@ -52,7 +52,7 @@ export function adamUpdate(p: Tensor, state: Record<string, unknown>, group: Ada
   const step = (state.step = (state.step as number) + 1);
   const expAvg = state.exp_avg as Tensor;
   const expAvgSq = state.exp_avg_sq as Tensor;
-  let g = maximize ? p.grad!.neg() : p.grad!;
+  let g = maximize ? p._grad!.neg() : p._grad!;
   if (!decoupled && weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
   expAvg.copy_(expAvg.mul(beta1).add(g, { alpha: 1 - beta1 }));
   expAvgSq.copy_(expAvgSq.mul(beta2).add(g.mul(1 - beta2).mul(g)));

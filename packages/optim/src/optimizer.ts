@@ -120,9 +120,9 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
   zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        const g = p.grad;
+        const g = p._grad;
         if (g === null) continue;
-        if (setToNone) p.grad = null;
+        if (setToNone) p._setGrad(null);
         else {
           g.gradFn = null;
           g.requiresGrad = false;
@@ -141,7 +141,7 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     noGrad(() =>
       scope(() => {
         for (const group of this.paramGroups) {
-          const params = group.params.filter((p) => p.grad !== null);
+          const params = group.params.filter((p) => p._grad !== null);
           if (params.length > 0) this.updateGroup(group, params);
         }
       }),
@@ -267,11 +267,11 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
 
 /**
  * Makes `value` a new state tensor owned by the optimizer (kept until the optimizer replaces or
- * disposes it). A fresh wrapper holds its own reference to the backend data, which Flint never
- * mutates in place, so sharing it with a gradient is safe.
+ * disposes it): a storage of its own, as PyTorch's `torch.clone(d).detach()`, so updating it in
+ * place leaves the gradient it came from alone. The clone starts on the same immutable buffer.
  */
 export function ownState(value: Tensor): Tensor {
-  return keep(value.detach());
+  return keep(value.detach().clone());
 }
 
 /** A hyperparameter as Python prints it (`True`, `False`, `None`). */

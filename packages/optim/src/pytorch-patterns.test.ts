@@ -154,6 +154,34 @@ describe('tensors kept across steps stay valid', () => {
   });
 });
 
+describe('gradients and optimizer state', () => {
+  it('a .grad the program read stays valid after zeroGrad(); one it never read is freed at once', () => {
+    const lin = new Linear(64, 64);
+    const opt = new SGD(lin.parameters(), { lr: 0.1 });
+    lin(randn([4, 64])).sum().backward();
+    const g = lin.weight.grad!;
+    const values = g.tolist();
+    opt.zeroGrad();
+    expect(g.tolist()).toEqual(values);
+    lin(randn([4, 64])).sum().backward(); // nobody reads these grads
+    const before = memory().numBytes;
+    opt.zeroGrad();
+    expect(memory().numBytes).toBeLessThanOrEqual(before - (64 * 64 + 64) * 4);
+  });
+
+  it('the momentum buffer is a storage of its own: zeroing grads in place leaves it alone', () => {
+    const lin = new Linear(3, 2);
+    const opt = new SGD(lin.parameters(), { lr: 0.1, momentum: 0.9 });
+    lin(randn([4, 3])).sum().backward();
+    const g = lin.weight.grad!.tolist();
+    opt.step();
+    expect(lin.weight.grad!.tolist()).toEqual(g);
+    const buf = opt.state.get(lin.weight)!['momentum_buffer'] as Tensor;
+    opt.zeroGrad({ setToNone: false });
+    expect(buf.tolist()).toEqual(g);
+  });
+});
+
 describe('views alias the parameters', () => {
   it('stateDict()[k].copy_(w) changes the weight; p.detach().zero_() changes p', () => {
     const lin = new Linear(3, 2);

@@ -57,7 +57,7 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
         if (centered) state.grad_avg = ownState(zerosLike(p));
       }
       state.step = (state.step as number) + 1;
-      let g = maximize ? p.grad!.neg() : p.grad!;
+      let g = maximize ? p._grad!.neg() : p._grad!;
       if (weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
       const squareAvg = state.square_avg as Tensor;
       squareAvg.copy_(squareAvg.mul(alpha).add(g.mul(1 - alpha).mul(g)));

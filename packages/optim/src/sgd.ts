@@ -46,7 +46,7 @@ export class SGD extends Optimizer<SGDHyper> {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     for (const p of params) {
       const state = this.stateOf(p);
-      let d = maximize ? p.grad!.neg() : p.grad!;
+      let d = maximize ? p._grad!.neg() : p._grad!;
       if (weightDecay !== 0) d = d.add(p, { alpha: weightDecay });
       if (momentum !== 0) {
         let buf = state.momentum_buffer as Tensor | null | undefined;

@@ -10,9 +10,9 @@
  * bounded without `dispose()`:
  *
  * - **Resident**: in backend memory, ready for kernels.
- * - **Offloaded**: a storage that no op has used for `RETAIN_SWEEPS` sweeps is copied into a JS
- *   typed array (owned by the garbage collector) and its backend memory freed; its next use brings
- *   it back. A sweep runs at each step boundary (`tick()`: `backward()`, outermost module calls in
+ * - **Offloaded**: a storage that no op has used for `RETAIN_SWEEPS` sweeps is, at the next one,
+ *   copied into a JS typed array (owned by the garbage collector) and its backend memory freed;
+ *   its next use brings it back. A sweep runs at each step boundary (`tick()`: `backward()`, outermost module calls in
  *   eval / no-grad) and whenever the bytes allocated since the last sweep pass a budget, so a
  *   loop that never ticks stays bounded too.
  * - **Freed**: when the last tensor on the storage is disposed, at once; when no tensor refers to
@@ -28,7 +28,7 @@ import { elementIndices, hasOverlap, numelOf, readPlan, type Geometry } from './
 
 type HostArray = Float32Array | Int32Array | Uint8Array;
 
-/** How many sweeps a storage stays resident after its last use. */
+/** How many sweeps a storage stays resident after its last use; it leaves at the next one. */
 export const RETAIN_SWEEPS = 2;
 /** The least number of bytes allocated between two sweeps that are not step boundaries. */
 const MIN_SWEEP_BYTES = 64 * 2 ** 20;

@@ -54,6 +54,7 @@ export class Tensor {
   /** @internal Exempt from `scope()` disposal (`keep()`). */ _kept = false;
   /** @internal */ _released: 'disposed' | null = null;
   /** @internal Where it was created (only with `setDebug(true)` / `FLINT_DEBUG=1`). */ _createdAt: string | undefined;
+  /** @internal The program has (or had) this tensor: it was read as a `.grad`, or assigned as one. */ _seen = true;
 
   /** Wraps a backend tensor (`tf.Tensor`) in a new storage, or views the storage of another tensor. */
   constructor(data: tf.Tensor | Tensor, geometry?: Geometry) {
@@ -118,8 +119,7 @@ export class Tensor {
     if (this._view !== null) this._storage.unhold(this._key!, this._view);
     this._view = null;
     if (--this._storage.refs === 0) this._storage.free();
-    if (this._grad) unkeep(this._grad);
-    this._grad = null;
+    this._setGrad(null);
   }
 
   get shape(): readonly number[] {
@@ -191,6 +191,7 @@ export class Tensor {
   }
   /** The accumulated gradient (`.grad`); assigning `null` drops it. */
   get grad(): Tensor | null {
+    if (this._grad !== null) this._grad._seen = true;
     return this._grad;
   }
   set grad(g: Tensor | null) {
@@ -198,10 +199,23 @@ export class Tensor {
     if (g !== null && !sameShape(g.shape, this.shape)) {
       throw new RangeError(`grad: assigned grad has shape [${g.shape.join(', ')}] but the tensor has shape [${this.shape.join(', ')}]`);
     }
-    if (this._grad === g) return;
-    if (this._grad) unkeep(this._grad);
+    if (g !== null) g._seen = true;
+    this._setGrad(g);
+  }
+  /**
+   * @internal Sets `.grad` for the library (the engine, `zeroGrad`), without handing the tensor to
+   * the program. A dropped gradient the program never saw (it never read `.grad`) can have no other
+   * holder, so its memory is freed at once instead of waiting for a sweep.
+   */
+  _setGrad(g: Tensor | null): void {
+    const old = this._grad;
+    if (old === g) return;
     this._grad = g;
     if (g) keep(g);
+    if (old) {
+      unkeep(old);
+      if (!old._seen) old.dispose();
+    }
   }
   /** Computes gradients of this tensor w.r.t. graph leaves (`Tensor.backward`). */
   backward(gradient?: Tensor, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {

@@ -3,7 +3,7 @@ import { Tensor, stack, tensor, withGradMode } from '@flint/tensor';
 
 function withGrads(parameters: Tensor | Iterable<Tensor>): Tensor[] {
   const list = parameters instanceof Tensor ? [parameters] : [...parameters];
-  return list.filter((p) => p.grad !== null);
+  return list.filter((p) => p._grad !== null);
 }
 
 /**
@@ -21,7 +21,7 @@ export function clipGradNorm_(
   const params = withGrads(parameters);
   if (params.length === 0) return tensor(0);
   return withGradMode(false, () => {
-    const grads = params.map((p) => p.grad!);
+    const grads = params.map((p) => p._grad!);
     const norms =
       normType === Infinity
         ? grads.map((g) => g.abs().amax())
@@ -43,6 +43,6 @@ export function clipGradNorm_(
 /** `clip_grad_value_(parameters, clip_value)`: clamps every gradient, in place, to ±clipValue. */
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
   withGradMode(false, () => {
-    for (const p of withGrads(parameters)) p.grad!.clamp_(-clipValue, clipValue);
+    for (const p of withGrads(parameters)) p._grad!.clamp_(-clipValue, clipValue);
   });
 }
