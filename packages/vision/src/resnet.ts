@@ -4,7 +4,7 @@
  * checkpoint saved as safetensors loads with `loadStateDict`. The blocks and `conv3x3`/`conv1x1`
  * are in residual-block.ts and bottleneck.ts.
  */
-import type { Tensor } from '@flint/tensor';
+import { scope, type Tensor } from '@flint/tensor';
 import { isGradEnabled } from '@flint/autograd';
 import { Linear, Module, ReLU, Sequential, init } from '@flint/nn';
 import { _BatchNorm, BatchNorm2d } from './batch-norm.js';
@@ -112,9 +112,13 @@ export class ResNet extends Module {
   override forward(x: Tensor): Tensor {
     if (!this.training && !isGradEnabled() && x.ndim === 4 && this.channelsLastReady()) {
       // Inference: the whole trunk in channels-last layout (channels-last.ts), then a global mean.
-      const h = forwardChannelsLast(this.layer4, forwardChannelsLast(this.layer3, forwardChannelsLast(this.layer2, forwardChannelsLast(this.layer1,
-        forwardChannelsLast(this.maxpool, forwardChannelsLast(this.relu, forwardChannelsLast(this.bn1, forwardChannelsLast(this.conv1, x.permute(0, 2, 3, 1)))))))));
-      return this.fc(h.mean([1, 2]));
+      // No hook can see the trunk's intermediates, so, as in any composite op, they are freed at once.
+      const pooled = scope(() => {
+        const h = forwardChannelsLast(this.layer4, forwardChannelsLast(this.layer3, forwardChannelsLast(this.layer2, forwardChannelsLast(this.layer1,
+          forwardChannelsLast(this.maxpool, forwardChannelsLast(this.relu, forwardChannelsLast(this.bn1, forwardChannelsLast(this.conv1, x.permute(0, 2, 3, 1)))))))));
+        return h.mean([1, 2]);
+      });
+      return this.fc(pooled);
     }
     x = this.maxpool(this.relu(this.bn1(this.conv1(x))));
     x = this.layer4(this.layer3(this.layer2(this.layer1(x))));
