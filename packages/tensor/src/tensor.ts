@@ -377,6 +377,7 @@ export class Tensor {
   /** @internal `this op= other`: `fn` computes the new value from detached views of both. */
   private _update(op: string, fn: (self: Tensor, other: TensorOrScalar) => Tensor, other: TensorOrScalar = 0): this {
     this._checkInplace(op);
+    checkOperand(op, other);
     const self = this.detach();
     const o = other instanceof Tensor ? other.detach() : other;
     try {
@@ -433,6 +434,7 @@ export class Tensor {
    */
   setIndex(items: IndexItem | readonly IndexItem[], value: TensorOrScalar): this {
     this._checkInplace('setIndex');
+    checkOperand('setIndex', value);
     idx.indexPut(this, Array.isArray(items) ? (items as readonly IndexItem[]) : [items as IndexItem], value, false, 'setIndex');
     return this;
   }
@@ -442,6 +444,7 @@ export class Tensor {
    */
   indexPut_(indices: readonly IndexItem[], values: TensorOrScalar, options: { accumulate?: boolean } = {}): this {
     this._checkInplace('index_put_');
+    checkOperand('index_put_', values);
     idx.indexPut(this, indices, values, options.accumulate ?? false, 'index_put_');
     return this;
   }
@@ -747,6 +750,19 @@ export class Tensor {
 }
 
 setTensorCheck((v: unknown): v is Tensor => v instanceof Tensor);
+
+/**
+ * An in-place op cannot carry a gradient into its operand's graph here (PyTorch would rebase the
+ * written tensor onto it): refuse instead of dropping the gradient silently.
+ */
+function checkOperand(op: string, other: unknown): void {
+  if (other instanceof Tensor && other.requiresGrad && isGradEnabled()) {
+    throw new Error(
+      `${op}: the value written in place requires grad, and Flint's autograd does not record in-place ops; ` +
+        'use the out-of-place op (e.g. x.add(y), where(mask, y, x)), or detach() the value',
+    );
+  }
+}
 
 const FLINT_FRAME = /[\\/](?:@flint|packages)[\\/]tensor[\\/]/;
 

@@ -89,6 +89,31 @@ describe('views share storage with their base', () => {
     expect(n.view(8).isSharedWith(n)).toBe(true);
   });
 
+  it('views of views: transposed, unsqueezed, narrowed and stepped compose as in PyTorch', () => {
+    const b = base();
+    const v = b.t().unsqueeze(1).squeeze(1);
+    expect(v.stride()).toEqual([1, 4]);
+    expect(v.tolist()).toEqual(b.t().tolist());
+    const w = b.index('::2', '1::2').t();
+    expect(w.stride()).toEqual([2, 8]);
+    expect(w.storageOffset()).toBe(1);
+    expect(w.tolist()).toEqual([
+      [1, 9],
+      [3, 11],
+    ]);
+    w.fill_(-1);
+    expect(b.tolist()).toEqual([
+      [0, -1, 2, -1],
+      [4, 5, 6, 7],
+      [8, -1, 10, -1],
+    ]);
+    expect(b.index(0).index(1).tolist()).toBe(-1);
+    expect(b.select(1, 3).unsqueeze(0).expand(2, 3).tolist()).toEqual([
+      [-1, 7, -1],
+      [-1, 7, -1],
+    ]);
+  });
+
   it('buf.narrow(0, 1, 2).fill_(1) changes buf', () => {
     const buf = zeros([4]);
     buf.narrow(0, 1, 2).fill_(1);
@@ -137,6 +162,16 @@ describe('views share storage with their base', () => {
     expect(y.tolist()).toEqual([1, 0, 5, 4, 4]);
     expect(() => y.setIndex([[0, 1]], tensor([1, 2, 3]))).toThrow('cannot be broadcast to indexing result of shape [2]');
     expect(y.tolist()).toEqual([1, 0, 5, 4, 4]);
+  });
+
+  it('an in-place op refuses a value that requires grad instead of dropping its gradient', () => {
+    const x = zeros([3]);
+    const y = ones([3], { requiresGrad: true });
+    expect(() => x.add_(y)).toThrow("add_: the value written in place requires grad, and Flint's autograd does not record in-place ops");
+    expect(() => x.setIndex([':'], y)).toThrow('setIndex: the value written in place requires grad');
+    expect(x.tolist()).toEqual([0, 0, 0]);
+    x.add_(y.detach());
+    expect(x.tolist()).toEqual([1, 1, 1]);
   });
 
   it('one version counter per storage: a write through any view bumps it for all', () => {
