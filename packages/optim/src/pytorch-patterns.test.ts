@@ -3,6 +3,8 @@
  * valid however many steps pass, views alias, dropped models are freed, and memory stays bounded
  * with no dispose() or scope() in the loops.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { arange, loadSafetensors, memory, ones, randint, randn, saveSafetensors, stack, tensor, tick, type Tensor } from '@flint/tensor';
 import { noGrad } from '@flint/autograd';
@@ -245,6 +247,25 @@ describe('memory is bounded without dispose()', () => {
       peak = Math.max(peak, memory().numBytes - base);
     }
     expect(peak).toBeLessThan(16 * modelBytes);
+  });
+
+  it('a dropped model is freed once the garbage collector and the event loop have had a turn', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await settle(); // what earlier tests dropped goes first
+    const before = memory().numBytes;
+    (() => {
+      for (let i = 0; i < 5; i++) new Linear(256, 256);
+    })();
+    expect(memory().numBytes).toBeGreaterThan(before + 5 * 256 * 256 * 4);
+    await settle();
+    expect(memory().numBytes).toBe(before);
   });
 
   it('Module.dispose() frees a model now; toJSON refuses', () => {
