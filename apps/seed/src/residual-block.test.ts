@@ -1,12 +1,25 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadSafetensors, type Tensor } from '@flint/tensor';
 import { RestNetBasicBlock } from './residual-block.js';
 
-const ORACLE = new URL('../../../../shared/oracle/', import.meta.url);
-const CASE = (JSON.parse(readFileSync(new URL('cases.json', ORACLE), 'utf8')) as { cases: { kind: string; file: string; atol: number; rtol: number }[] }).cases.find(
-  (c) => c.kind === 'seed_basic_block',
-)!;
+interface Case {
+  kind: string;
+  file: string;
+  atol: number;
+  rtol: number;
+}
+/** The project's reference cases (tests/oracle) always, and the shared oracle's when it is beside the repository. */
+const CASES = [
+  { label: 'project', dir: new URL('../../../tests/oracle/', import.meta.url) },
+  { label: 'shared', dir: new URL('../../../../shared/oracle/', import.meta.url) },
+]
+  .filter((o) => existsSync(new URL('cases.json', o.dir)))
+  .map(({ label, dir }) => {
+    const c = (JSON.parse(readFileSync(new URL('cases.json', dir), 'utf8')) as { cases: Case[] }).cases.find((k) => k.kind === 'seed_basic_block')!;
+    return [label, { ...c, url: new URL(c.file, dir) }] as const;
+  });
+let CASE: Case;
 
 function expectClose(got: Tensor, want: Tensor, label: string): void {
   expect(got.shape, label).toEqual(want.shape);
@@ -18,8 +31,9 @@ function expectClose(got: Tensor, want: Tensor, label: string): void {
 }
 
 describe("the seed's residual block, built by hand from Conv2d, BatchNorm2d and F.relu", () => {
-  it('gives PyTorch output, gradients, running stats and eval output', () => {
-    const data = loadSafetensors(new Uint8Array(readFileSync(new URL(CASE.file, ORACLE))));
+  it.each(CASES)('gives PyTorch output, gradients, running stats and eval output (%s cases)', (_label, c) => {
+    CASE = c;
+    const data = loadSafetensors(new Uint8Array(readFileSync(c.url)));
     for (const t of Object.values(data)) t.keep();
     const block = new RestNetBasicBlock(8, 8, 1);
     const sd = Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith('param.')).map(([k, v]) => [k.slice(6), v]));

@@ -11,7 +11,11 @@ import { loadSafetensors, type Tensor } from '@flint/tensor';
 import { F, Linear, ReLU, Sequential, Tanh, type Module } from '@flint/nn';
 import { Adam, AdamW, RMSprop, Adagrad, SGD, type Optimizer } from './index.js';
 
-const oracleDir = fileURLToPath(new URL('../../../../shared/oracle/', import.meta.url));
+/** The project's cases (tests/oracle) always, and the shared oracle's when it is beside the repository. */
+const oracleDirs = [
+  { label: 'project', dir: fileURLToPath(new URL('../../../tests/oracle/', import.meta.url)) },
+  { label: 'shared', dir: fileURLToPath(new URL('../../../../shared/oracle/', import.meta.url)) },
+].filter((o) => existsSync(`${o.dir}cases.json`));
 
 interface Case {
   name: string;
@@ -20,10 +24,13 @@ interface Case {
   config: Record<string, any>;
   atol: number;
   rtol: number;
+  dir: string;
 }
-const cases: Case[] = existsSync(`${oracleDir}cases.json`)
-  ? (JSON.parse(readFileSync(`${oracleDir}cases.json`, 'utf8')) as { cases: Case[] }).cases.filter((c) => c.kind === 'optim' || c.kind === 'train')
-  : [];
+const cases: Case[] = oracleDirs.flatMap(({ label, dir }) =>
+  (JSON.parse(readFileSync(`${dir}cases.json`, 'utf8')) as { cases: Case[] }).cases
+    .filter((c) => c.kind === 'optim' || c.kind === 'train')
+    .map((c) => ({ ...c, name: `${label}/${c.name}`, dir })),
+);
 
 /** Builds `Sequential(Linear(3,4), Tanh(), Linear(4,2))` and the like from the config string. */
 function buildModel(spec: string): Module {
@@ -69,11 +76,13 @@ function compare(actual: Tensor | number[], expected: Tensor, c: Case, label: st
 }
 
 describe('optim and train cases of the PyTorch oracle', () => {
-  it('finds the oracle cases', () => expect(cases.length, `oracle cases at ${oracleDir}`).toBeGreaterThan(0));
+  it.each(oracleDirs.map((o) => [o.label, o.dir] as const))('finds the %s cases', (_label, dir) => {
+    expect(cases.filter((c) => c.dir === dir).length, `oracle cases at ${dir}`).toBeGreaterThan(0);
+  });
   for (const c of cases) {
     it(`${c.name}: ${c.config.optimizer} on ${c.config.model}, ${c.config.steps} steps`, () => {
       // The case's tensors are read across steps: keep them until the end of the test.
-      const file = loadSafetensors(new Uint8Array(readFileSync(`${oracleDir}${c.file}`)));
+      const file = loadSafetensors(new Uint8Array(readFileSync(`${c.dir}${c.file}`)));
       for (const t of Object.values(file)) t.keep();
       const model = buildModel(c.config.model);
       const params = Object.fromEntries(Object.entries(file).filter(([k]) => k.startsWith('param.')).map(([k, v]) => [k.slice(6), v]));

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   parseSafetensors,
@@ -11,8 +11,11 @@ import {
   type SafetensorsDtype,
 } from './safetensors-codec.js';
 
-/** /work/shared/oracle: safetensors files written by PyTorch (read-only). */
-const ORACLE = new URL('../../../../shared/oracle/', import.meta.url);
+/** Safetensors files written from PyTorch: the project's (tests/oracle), and the shared oracle's when present. */
+const ORACLE = new URL('../../../tests/oracle/', import.meta.url);
+const ORACLE_FILES = [ORACLE, new URL('../../../../shared/oracle/', import.meta.url)]
+  .filter((dir) => existsSync(dir))
+  .flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort().map((f) => [`${dir.pathname.includes('/shared/') ? 'shared' : 'project'}/${f}`, new URL(f, dir)] as const));
 
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
@@ -101,15 +104,15 @@ describe('safetensors round trip', () => {
 });
 
 describe('safetensors oracle files (written by PyTorch)', () => {
-  const names = readdirSync(ORACLE).filter((f) => f.endsWith('.safetensors')).sort();
+  const names = ORACLE_FILES;
 
   it('finds the oracle files', () => expect(names.length).toBeGreaterThan(0));
 
-  it.each(names)('%s parses and re-serialises byte-identically', (name) => {
-    const bytes = new Uint8Array(readFileSync(new URL(name, ORACLE)));
+  it.each(names)('%s parses and re-serialises byte-identically', (name, url) => {
+    const bytes = new Uint8Array(readFileSync(url));
     const { tensors, metadata } = parseSafetensors(bytes, name);
     expect(tensors.size).toBeGreaterThan(0);
-    expect(metadata?.['case']).toBe(name.replace(/\.safetensors$/, ''));
+    expect(metadata?.['case']).toBe(name.replace(/^\w+\//, '').replace(/\.safetensors$/, ''));
     for (const [key, t] of tensors) {
       if (t.dtype === 'F32') expect(toFloat32(t).length).toBe(t.shape.reduce((a, b) => a * b, 1));
       if (t.dtype === 'I64') expect(toInt32(t, key).length).toBe(t.shape.reduce((a, b) => a * b, 1));

@@ -3,11 +3,15 @@
  * safetensors-codec.test.ts): the oracle files, round trips, bytes as `safetensors.torch` writes
  * them, and malformed input that throws and creates nothing.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadSafetensors, memory, safetensorsMetadata, saveSafetensors, SafetensorsError, tensor, zeros, type DType } from './index.js';
 
-const ORACLE = new URL('../../../../shared/oracle/', import.meta.url);
+/** Safetensors files written from PyTorch: the project's (tests/oracle), and the shared oracle's when present. */
+const ORACLE = new URL('../../../tests/oracle/', import.meta.url);
+const ORACLE_FILES = [ORACLE, new URL('../../../../shared/oracle/', import.meta.url)]
+  .filter((dir) => existsSync(dir))
+  .flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort().map((f) => [`${dir.pathname.includes('/shared/') ? 'shared' : 'project'}/${f}`, new URL(f, dir)] as const));
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./test-fixtures/${name}`, import.meta.url)));
 
 interface TensorJson {
@@ -28,12 +32,12 @@ function file(header: unknown, data: Uint8Array = new Uint8Array(0)): Uint8Array
 }
 
 describe('oracle files (written from PyTorch)', () => {
-  const names = readdirSync(ORACLE).filter((f) => f.endsWith('.safetensors'));
+  const names = ORACLE_FILES;
 
   it('finds them', () => expect(names.length).toBeGreaterThan(10));
 
-  it.each(names)('%s loads, I64 as int32', (name) => {
-    const bytes = new Uint8Array(readFileSync(new URL(name, ORACLE)));
+  it.each(names)('%s loads, I64 as int32', (name, url) => {
+    const bytes = new Uint8Array(readFileSync(url));
     const before = memory().numTensors;
     const tensors = loadSafetensors(bytes, name);
     const entries = Object.entries(tensors);

@@ -23,7 +23,8 @@ import { Module, F } from '@flint/nn';
 import { noGrad } from '@flint/autograd';
 import { Tensor, loadSafetensors, randn, tensor } from '@flint/tensor';
 
-const ORACLE = new URL('../../../../shared/oracle/', import.meta.url);
+/** The project's PyTorch reference cases (scripts/fixtures/oracle_cases.py). */
+const ORACLE = new URL('../../../tests/oracle/', import.meta.url);
 const keysShapes = (m: Module): Record<string, number[]> =>
   Object.fromEntries(Object.entries(m.stateDict()).map(([k, v]) => [k, [...v.shape]]));
 

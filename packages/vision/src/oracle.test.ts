@@ -11,7 +11,7 @@ import { noGrad } from '@flint/autograd';
 import type { Module } from '@flint/nn';
 import type { Tensor } from '@flint/tensor';
 import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, MaxPool2d, ResidualBlock, resnet18 } from './index.js';
-import { ORACLE, expectClose, loadTensors, readJson } from './test-utils/compare.js';
+import { ORACLES, expectClose, loadTensors, readJson } from './test-utils/compare.js';
 
 interface OracleCase {
   name: string;
@@ -20,6 +20,7 @@ interface OracleCase {
   config: Record<string, any>;
   atol: number;
   rtol: number;
+  dir: URL;
 }
 
 const builders: Record<string, (c: Record<string, any>) => Module> = {
@@ -32,16 +33,20 @@ const builders: Record<string, (c: Record<string, any>) => Module> = {
   tv_basic_block: (c) => new ResidualBlock(c.inplanes, c.planes, { stride: c.stride }),
 };
 
-const cases = readJson<{ cases: OracleCase[] }>(new URL('cases.json', ORACLE)).cases.filter((c) => c.kind in builders);
+const cases = ORACLES.flatMap(({ label, dir }) =>
+  readJson<{ cases: OracleCase[] }>(new URL('cases.json', dir))
+    .cases.filter((c) => c.kind in builders)
+    .map((c) => ({ ...c, name: `${label}/${c.name}`, dir })),
+);
 
 describe('vision layers match the PyTorch oracle', () => {
-  it('has every vision kind', () => {
-    expect(new Set(cases.map((c) => c.kind))).toEqual(new Set(Object.keys(builders)));
+  it.each(ORACLES.map((o) => [o.label, o.dir] as const))('%s cases: has every vision kind', (_label, dir) => {
+    expect(new Set(cases.filter((c) => c.dir === dir).map((c) => c.kind))).toEqual(new Set(Object.keys(builders)));
   });
 
   for (const c of cases) {
     it(c.name, () => {
-      const data = loadTensors(new URL(c.file, ORACLE));
+      const data = loadTensors(new URL(c.file, c.dir));
       const close = (a: Tensor, key: string) => expectClose(a, data[key]!, `${c.name} ${key}`, c.atol, c.rtol);
       const m = builders[c.kind]!(c.config);
       const params = Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith('param.')).map(([k, v]) => [k.slice(6), v]));
@@ -70,8 +75,8 @@ describe('vision layers match the PyTorch oracle', () => {
 });
 
 describe('resnet18', () => {
-  it('has torchvision state-dict keys, order and shapes', () => {
-    const expected = readJson<Record<string, number[]>>(new URL('resnet18_state_dict_shapes.json', ORACLE));
+  it.each(ORACLES.map((o) => [o.label, o.dir] as const))('has torchvision state-dict keys, order and shapes (%s)', (_label, dir) => {
+    const expected = readJson<Record<string, number[]>>(new URL('resnet18_state_dict_shapes.json', dir));
     const sd = resnet18({ numClasses: 10 }).stateDict();
     expect(Object.keys(sd)).toEqual(Object.keys(expected));
     for (const [k, shape] of Object.entries(expected)) expect([...sd[k]!.shape], k).toEqual(shape);

@@ -1,10 +1,16 @@
-/** For tests: the shared PyTorch oracle and an allclose that names the worst element. */
-import { readFileSync } from 'node:fs';
+/** For tests: the PyTorch reference cases and an allclose that names the worst element. */
+import { existsSync, readFileSync } from 'node:fs';
 import { loadSafetensors, type Tensor } from '@flint/tensor';
 import { expect } from 'vitest';
 
-/** The shared oracle (`/work/shared/oracle`), resolved from this file. */
-export const ORACLE = new URL('../../../../../shared/oracle/', import.meta.url);
+/**
+ * The reference cases: the project's own (`tests/oracle`, made by scripts/fixtures/oracle_cases.py)
+ * always, and the shared oracle (`../shared/oracle` beside the repository) when it is there.
+ */
+export const ORACLES = [
+  { label: 'project', dir: new URL('../../../../tests/oracle/', import.meta.url) },
+  { label: 'shared', dir: new URL('../../../../../shared/oracle/', import.meta.url) },
+].filter((o) => existsSync(new URL('cases.json', o.dir)));
 
 export interface OracleCase {
   name: string;
@@ -13,15 +19,20 @@ export interface OracleCase {
   config: Record<string, unknown>;
   atol: number;
   rtol: number;
+  /** The folder it comes from. */
+  dir: URL;
 }
 
+/** The cases of these kinds from every oracle folder, named `<folder>/<case>`. */
 export function oracleCases(...kinds: string[]): OracleCase[] {
-  const { cases } = JSON.parse(readFileSync(new URL('cases.json', ORACLE), 'utf8')) as { cases: OracleCase[] };
-  return cases.filter((c) => kinds.includes(c.kind));
+  return ORACLES.flatMap(({ label, dir }) => {
+    const { cases } = JSON.parse(readFileSync(new URL('cases.json', dir), 'utf8')) as { cases: OracleCase[] };
+    return cases.filter((c) => kinds.includes(c.kind)).map((c) => ({ ...c, name: `${label}/${c.name}`, dir }));
+  });
 }
 
 export function loadCase(c: OracleCase): Record<string, Tensor> {
-  return loadSafetensors(new Uint8Array(readFileSync(new URL(c.file, ORACLE))), c.file);
+  return loadSafetensors(new Uint8Array(readFileSync(new URL(c.file, c.dir))), c.file);
 }
 
 /** `|a - b| <= atol + rtol·|b|` elementwise, shapes equal (a 1-element `expected` matches any 1-element `actual`). */

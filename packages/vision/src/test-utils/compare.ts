@@ -1,10 +1,16 @@
 /** For tests: read PyTorch reference tensors and compare with PyTorch's tolerance rule. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { loadSafetensors, type Tensor } from '@flint/tensor';
 
-/** The shared oracle (`/work/shared/oracle`), resolved from this file. */
-export const ORACLE = new URL('../../../../../shared/oracle/', import.meta.url);
+/**
+ * The reference cases: the project's own (`tests/oracle`, made by scripts/fixtures/oracle_cases.py)
+ * always, and the shared oracle (`../shared/oracle` beside the repository) when it is there.
+ */
+export const ORACLES = [
+  { label: 'project', dir: new URL('../../../../tests/oracle/', import.meta.url) },
+  { label: 'shared', dir: new URL('../../../../../shared/oracle/', import.meta.url) },
+].filter((o) => existsSync(new URL('cases.json', o.dir)));
 /** This package's own generated fixtures. */
 export const FIXTURES = new URL('../test-fixtures/', import.meta.url);
 
