@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { callingOp } from './op-name.js';
 
 export type BackendName = 'wasm' | 'cpu' | (string & {});
 
@@ -18,11 +19,48 @@ async function start(): Promise<void> {
   tf.env().set('IS_TEST', false);
   try {
     if (!(await tf.setBackend('wasm'))) throw new Error('tfjs could not initialise the wasm backend');
+    guardAllocations();
   } catch (err) {
     console.warn(`flint: the WASM backend could not start (${(err as Error).message}); falling back to 'cpu'.`);
     await tf.setBackend('cpu');
   }
   await tf.ready();
+}
+
+/** The most a wasm32 heap can hold. */
+const WASM_HEAP_LIMIT = 2 ** 32;
+
+/** The clear error for an allocation the backend cannot make, naming the op and the bytes asked for. */
+function outOfMemory(bytes: number): RangeError {
+  const op = callingOp();
+  const gb = (n: number): string => `${(n / 1e9).toFixed(2)} GB`;
+  return new RangeError(
+    `${op ? `${op}: ` : ''}out of memory: the WASM backend cannot allocate ${bytes.toLocaleString('en-US')} bytes (${gb(bytes)}); ` +
+      `${gb(tf.memory().numBytes)} are held by tensors and the WASM heap is limited to 4 GiB. Free tensors (dispose()) or use smaller ones.`,
+  );
+}
+
+/**
+ * tfjs-wasm's allocator returns 0 when the heap cannot grow (and a size past 4 GiB wraps around),
+ * after which the kernel writes over memory at address 0 and the backend aborts for good. Every
+ * backend buffer is allocated through `_malloc`, so a size check there turns both into a clear
+ * error thrown before anything is written: the backend keeps working.
+ */
+function guardAllocations(): void {
+  type Wasm = { _malloc(n: number): number; _free(p: number): void; asm?: { malloc?(n: number): number }; flintGuarded?: boolean };
+  const wasm = (tf.backend() as unknown as { wasm?: Wasm }).wasm;
+  if (!wasm || wasm.flintGuarded) return;
+  // Emscripten's `_malloc` is a stub that replaces itself with the raw export on its first call:
+  // wrap the raw export, or the wrapper would be overwritten.
+  if (!wasm.asm?.malloc) wasm._free(wasm._malloc(8));
+  const malloc = wasm.asm?.malloc ?? wasm._malloc;
+  wasm._malloc = (n: number): number => {
+    if (!(n < WASM_HEAP_LIMIT)) throw outOfMemory(n);
+    const p = malloc(n);
+    if (p === 0 && n > 0) throw outOfMemory(n);
+    return p;
+  };
+  wasm.flintGuarded = true;
 }
 
 /** Resolves once the backend is up. `torch` has no counterpart: its kernels are always ready. */
@@ -36,6 +74,7 @@ export async function setBackend(name: BackendName): Promise<void> {
   await ready();
   if (!(await tf.setBackend(name))) throw new Error(`setBackend: backend '${name}' could not be initialised`);
   await tf.ready();
+  if (name === 'wasm') guardAllocations();
 }
 
 /** The name of the active backend, e.g. `'wasm'`. */

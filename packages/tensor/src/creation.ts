@@ -27,6 +27,19 @@ function finish(data: tf.Tensor, options: CreateOptions, op: string): Tensor {
   return t;
 }
 
+/**
+ * Values going into an int32 tensor, checked as PyTorch checks them: NaN / infinity cannot be
+ * converted, and a value outside int32 would overflow (PyTorch: `value cannot be converted to type
+ * int32_t without overflow`). Fractions truncate toward zero, as in PyTorch.
+ */
+function checkInt32(values: ArrayLike<number>, op: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) throw new RangeError(`${op}: cannot convert float ${v} to integer (element ${i}, dtype int32)`);
+    if (v >= 2 ** 31 || v <= -(2 ** 31) - 1) throw new RangeError(`${op}: value ${v} cannot be converted to type int32_t without overflow (element ${i})`);
+  }
+}
+
 function checkShape(shape: readonly number[], op: string): number[] {
   if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new RangeError(`${op}: invalid shape ${shapeStr(shape)} (sizes must be non-negative integers)`);
   return [...shape];
@@ -62,6 +75,7 @@ export function tensor(data: TensorData, options: CreateOptions & { shape?: read
   if (ArrayBuffer.isView(data)) {
     const shape = options.shape ? inferShape(options.shape, data.length, 'tensor') : [data.length];
     const dtype = options.dtype ?? (data instanceof Int32Array ? 'int32' : data instanceof Uint8Array ? 'bool' : 'float32');
+    if (dtype === 'int32' && !(data instanceof Int32Array) && !(data instanceof Uint8Array)) checkInt32(data, 'tensor');
     const values = data instanceof Float64Array ? Float32Array.from(data) : data;
     return finish(tf.tensor(values as Float32Array, shape, dtype), options, 'tensor');
   }
@@ -69,6 +83,7 @@ export function tensor(data: TensorData, options: CreateOptions & { shape?: read
   const allBool = values.length > 0 && values.every((v) => typeof v === 'boolean');
   const dtype = options.dtype ?? (allBool ? 'bool' : 'float32');
   const nums = values.map(Number);
+  if (dtype === 'int32') checkInt32(nums, 'tensor');
   const target = options.shape ? inferShape(options.shape, nums.length, 'tensor') : shape;
   return finish(tf.tensor(nums, target, dtype), options, 'tensor');
 }
@@ -76,6 +91,8 @@ export function tensor(data: TensorData, options: CreateOptions & { shape?: read
 /** `torch.full(shape, value)` */
 export function full(shape: readonly number[], value: number | boolean, options: CreateOptions = {}): Tensor {
   const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`full: fill_value must be a number or a boolean (got ${value === null ? 'null' : typeof value})`);
+  if (dtype === 'int32') checkInt32([Number(value)], 'full');
   return finish(tf.fill(checkShape(shape, 'full'), Number(value), dtype), options, 'full');
 }
 /** `torch.zeros(shape)`: float32 unless `dtype` says otherwise. */
@@ -133,6 +150,9 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 /** `torch.randint(low, high, shape)`: int32 uniform in [low, high). */
 export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
   if (high <= low) throw new RangeError(`randint: random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  if (!Number.isInteger(low) || !Number.isInteger(high) || low < -(2 ** 31) || high > 2 ** 31) {
+    throw new RangeError(`randint: low=${low} and high=${high} must be integers within int32 (Flint's integer dtype: [-2147483648, 2147483648])`);
+  }
   const s = checkShape(shape, 'randint');
   const gen = options.generator ?? defaultGenerator;
   const values = Int32Array.from({ length: numelOf(s) }, () => gen.randint(low, high));

@@ -23,6 +23,7 @@ import * as red from './ops/reduce.js';
 import * as shp from './ops/shape.js';
 import type { IndexItem } from './ops/indexing.js';
 import { castTo, normDim, sameShape, shareData, type TensorOrScalar } from './ops/util.js';
+import { callingOp } from './op-name.js';
 import { fillNormal, fillUniform } from './random.js';
 import { Storage, overlapError, type CachedView } from './storage.js';
 import { contiguousGeometry, hasOverlap, isContiguous, numelOf, viewKey, type Geometry } from './strided.js';
@@ -603,11 +604,13 @@ export class Tensor {
   logsumexp(dim: Dims, keepdim = false): Tensor {
     return red.logsumexp(this, dim, keepdim);
   }
-  all(): Tensor {
-    return red.all(this);
+  /** `all()` / `all(dim, keepdim)`: whether every element (along `dim`) is nonzero, as bool. */
+  all(dim?: Dims | null, keepdim = false): Tensor {
+    return red.all(this, dim, keepdim);
   }
-  any(): Tensor {
-    return red.any(this);
+  /** `any()` / `any(dim, keepdim)`: whether some element (along `dim`) is nonzero, as bool. */
+  any(dim?: Dims | null, keepdim = false): Tensor {
+    return red.any(this, dim, keepdim);
   }
 
   // ---- comparisons and selection --------------------------------------------------------------
@@ -764,23 +767,8 @@ function checkOperand(op: string, other: unknown): void {
   }
 }
 
-const FLINT_FRAME = /[\\/](?:@flint|packages)[\\/]tensor[\\/]/;
-
-/** The public op that was running: the outermost `@flint/tensor` frame of the innermost run of them. */
-function usingOp(): string {
-  const frames = (new Error().stack ?? '').split('\n').slice(1);
-  let name = '';
-  for (const f of frames) {
-    if (!FLINT_FRAME.test(f)) break;
-    const m = /at (?:new )?([\w$.<> ]+?) \(/.exec(f);
-    const fn = m?.[1]?.replace(/^(Tensor|Object|Function|Module)\./, '') ?? '';
-    if (fn && !fn.startsWith('get ') && !fn.startsWith('_') && fn !== 'releasedError' && fn !== 'usingOp') name = fn;
-  }
-  return name;
-}
-
 function releasedError(t: Tensor): Error {
-  const op = usingOp();
+  const op = callingOp();
   const where = t._createdAt ? `\nIt was created at:\n${t._createdAt}` : '\n(Set FLINT_DEBUG=1 or call setDebug(true) to see where it was created.)';
   return new Error(
     `${op ? `${op}: ` : ''}Tensor of shape [${t.shape.join(', ')}] was disposed (dispose() was called on it, or it was created in a scope() that has ended) and cannot be used${op ? ` by ${op}` : ''}.` +

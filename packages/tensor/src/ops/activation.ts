@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { unary } from './pointwise.js';
-import { composite, normDim } from './util.js';
+import { composite, normDim, scalarTypeName } from './util.js';
 import { transpose } from './shape.js';
 
 /** `torch.relu`; its gradient at 0 is 0, as PyTorch. */
@@ -55,6 +55,10 @@ function geluFloat(c: Tensor, approximate: 'none' | 'tanh'): Tensor {
 
 /** Runs a last-axis tfjs kernel along `dim` by moving `dim` last and back. */
 function alongDim(op: string, x: Tensor, dim: number, kernel: (v: tf.Tensor) => tf.Tensor): Tensor {
+  if (x.dtype !== 'float32') {
+    const kernel = op === 'softmax' ? 'softmax_lastdim_kernel_impl' : 'log_softmax_lastdim_kernel_impl';
+    throw new TypeError(`${op}: "${kernel}" not implemented for '${scalarTypeName(x.dtype)}' (${op} needs a floating point tensor: call .float() first)`);
+  }
   const d = normDim(dim, x.ndim, op);
   return composite([x], () => alongDimFloat(op, x, d, kernel));
 }

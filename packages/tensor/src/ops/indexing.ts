@@ -38,7 +38,9 @@ function checkTensor(t: unknown, what: string, op: string): asserts t is Tensor 
 /** `gather(): Expected dtype int32 for index` */
 function checkIndex(index: unknown, op: string): asserts index is Tensor {
   checkTensor(index, 'index', op);
-  if (index.dtype !== 'int32') throw new TypeError(`${op}: Expected dtype int32 for index (got ${torchName(index.dtype)})`);
+  if (index.dtype !== 'int32') {
+    throw new TypeError(`${op}: Expected dtype int32 for index (got ${torchName(index.dtype)}); create the index with { dtype: 'int32' }`);
+  }
 }
 
 function outOfBounds(op: string, v: number, dim: number, size: number): RangeError {

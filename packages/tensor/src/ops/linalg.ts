@@ -10,6 +10,7 @@ import { broadcastShapes, composite, shapeStr } from './util.js';
 import { expand, reshape } from './shape.js';
 
 function checkFloat(op: string, a: Tensor, b: Tensor): void {
+  if (a.dtype === 'bool' || b.dtype === 'bool') throw new TypeError(`${op}: "addmm_impl_cpu_" not implemented for 'Bool'`);
   if (a.dtype !== b.dtype) {
     throw new TypeError(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
   }

@@ -81,6 +81,10 @@ export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 }
 /** `torch.pow(a, b)` */
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  // PyTorch checks a scalar exponent only (a tensor of exponents is not read).
+  if (a instanceof Tensor && a.dtype !== 'float32' && typeof b === 'number' && Number.isInteger(b) && b < 0) {
+    throw new RangeError('pow: Integers to negative integer powers are not allowed.');
+  }
   return binary('pow', a, b, tf.pow);
 }
 /** `torch.maximum` (elementwise; gradient split evenly at ties, as PyTorch). */
@@ -101,7 +105,12 @@ export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 }
 
 /** `torch.neg`; ints stay ints. */
-export const neg = (x: Tensor): Tensor => unary('neg', x, tf.neg, x.dtype !== 'bool');
+export const neg = (x: Tensor): Tensor => {
+  if (x.dtype === 'bool') {
+    throw new TypeError('neg: Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead.');
+  }
+  return unary('neg', x, tf.neg, true);
+};
 /** `torch.abs`; ints stay ints. */
 export const abs = (x: Tensor): Tensor => unary('abs', x, tf.abs, x.dtype !== 'bool');
 /** `torch.exp`; ints and bools give float32. */

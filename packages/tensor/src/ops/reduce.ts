@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor, type ValuesIndices } from '../tensor.js';
-import { boolData, castData, composite, normDim, normDims } from './util.js';
+import { boolData, castData, composite, normDim, normDims, scalarTypeName } from './util.js';
 import { reshape } from './shape.js';
 
 type Dims = number | readonly number[] | null | undefined;
@@ -61,6 +61,11 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /** `torch.mean` (float result). */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  if (x.dtype !== 'float32') {
+    throw new TypeError(
+      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)} (call .float() first)`,
+    );
+  }
   const dims = normDims(dim, x.ndim, 'mean');
   if (x.numel() === 0) return record('mean', new Tensor(emptyReduction(x, dims, keepdim, NaN, 'float32')), [x], { dims, keepdim });
   const c = castData(x, 'float32');
@@ -186,11 +191,16 @@ function logsumexpAt(x: Tensor, dims: number[], keepdim: boolean): Tensor {
   return keepdim ? out : reshape(out, reducedShape(x.shape, dims, false));
 }
 
-export function all(x: Tensor): Tensor {
-  if (x.numel() === 0) return new Tensor(tf.scalar(true, 'bool'));
-  return new Tensor(tf.tidy(() => tf.all(boolData(x._data))));
+/** `torch.all(x)` / `torch.all(x, dim, keepdim)`: whether every element (along `dim`) is nonzero; bool. */
+export function all(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
+  return logical('all', x, dim, keepdim, true, tf.all);
 }
-export function any(x: Tensor): Tensor {
-  if (x.numel() === 0) return new Tensor(tf.scalar(false, 'bool'));
-  return new Tensor(tf.tidy(() => tf.any(boolData(x._data))));
+/** `torch.any(x)` / `torch.any(x, dim, keepdim)`: whether some element (along `dim`) is nonzero; bool. */
+export function any(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
+  return logical('any', x, dim, keepdim, false, tf.any);
+}
+function logical(op: string, x: Tensor, dim: Dims | null | undefined, keepdim: boolean, empty: boolean, kernel: typeof tf.all): Tensor {
+  const dims = normDims(dim, x.ndim, op);
+  if (x.numel() === 0) return new Tensor(tf.fill(reducedShape(x.shape, dims, keepdim), Number(empty), 'bool'));
+  return new Tensor(tf.tidy(() => tf.reshape(kernel(boolData(x._data), dims.length > 0 ? dims : undefined), reducedShape(x.shape, dims, keepdim))));
 }

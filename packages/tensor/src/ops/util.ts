@@ -58,6 +58,11 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   return out;
 }
 
+/** PyTorch's scalar-type name in kernel errors (`'Int'`, `'Bool'`, `'Float'`). */
+export function scalarTypeName(dtype: DType): string {
+  return dtype === 'float32' ? 'Float' : dtype === 'int32' ? 'Int' : 'Bool';
+}
+
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
@@ -103,6 +108,11 @@ export function operands(
   dtypeRule: (a: DType, b: DType) => DType = promoteTypes,
 ): { x: Tensor; y: Tensor; dtype: DType } {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`${op}: expected at least one tensor operand`);
+  for (const v of [a, b]) {
+    if (!(v instanceof Tensor) && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new TypeError(`${op}(): argument 'other' must be a Tensor, a number or a boolean, not ${v === null ? 'null' : typeof v}${typeof v === 'string' ? ` ('${String(v).slice(0, 20)}')` : ''}`);
+    }
+  }
   const like = a instanceof Tensor ? a.dtype : (b as Tensor).dtype;
   const x = a instanceof Tensor ? a : Tensor._scalar(a, scalarType(a, like));
   const y = b instanceof Tensor ? b : Tensor._scalar(b, scalarType(b, like));
