@@ -61,7 +61,7 @@ function collect(value: unknown, into: Set<Tensor>, isTensor: (v: unknown) => v 
   }
   if (Array.isArray(value)) for (const v of value) collect(v, into, isTensor, depth + 1);
   else if (value instanceof Map) for (const v of value.values()) collect(v, into, isTensor, depth + 1);
-  else if (Object.getPrototypeOf(value) === Object.prototype) {
+  else if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
     for (const v of Object.values(value)) collect(v, into, isTensor, depth + 1);
   }
 }
@@ -74,7 +74,7 @@ export function setTensorCheck(fn: (v: unknown) => v is Tensor): void {
 
 /**
  * Runs `fn` and releases every tensor created inside it, except the tensors in its return value
- * (a tensor, or arrays / plain objects / Maps of them) and tensors that became kept inside
+ * (a tensor, or arrays / plain or prototype-less objects / Maps of them) and tensors that became kept inside
  * (parameters, gradients, optimizer state). If `fn` throws, everything it created (and did not
  * keep) is released. A returned view keeps its storage alive. Like `tf.tidy`; synchronous `fn` only.
  */

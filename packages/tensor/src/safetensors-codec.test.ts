@@ -156,10 +156,12 @@ describe('safetensors malformed files', () => {
   it('messages without a source omit it', () =>
     expect(() => parseSafetensors(new Uint8Array(3))).toThrow(/^safetensors: file is 3 bytes/));
 
-  it('gaps between tensors and empty tensors are allowed', () => {
-    const header = { a: entry('U8', [2], [0, 2]), z: entry('F32', [0], [1, 1]), b: entry('U8', [1], [4, 5]) };
-    const bytes = file(header, 5);
-    bytes.set([7, 8, 0, 0, 9], bytes.length - 5);
+  it('tensors must tile the data section: gaps are refused, empty tensors sit between neighbours', () => {
+    const gap = { a: entry('U8', [2], [0, 2]), z: entry('F32', [0], [2, 2]), b: entry('U8', [1], [4, 5]) };
+    expectError(file(gap, 5), "tensor 'b'", 'gap of 2 bytes', "tensor 'z' ends at 2");
+    const header = { a: entry('U8', [2], [0, 2]), z: entry('F32', [0], [2, 2]), b: entry('U8', [1], [2, 3]) };
+    const bytes = file(header, 3);
+    bytes.set([7, 8, 9], bytes.length - 3);
     const { tensors } = parseSafetensors(bytes);
     expect([...tensors.keys()]).toEqual(['a', 'z', 'b']);
     expect([...tensors.get('b')!.data]).toEqual([9]);
