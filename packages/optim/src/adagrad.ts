@@ -9,7 +9,8 @@
  * https://pytorch.org/docs/1.13/generated/torch.optim.Adagrad.html
  */
 import { fullLike, type Tensor } from '@flint/tensor';
-import { Optimizer, ownState, type ParamGroup, type ParamGroupInput, type Params } from './optimizer.js';
+import { Optimizer, ownState, type ParamGroup, type ParamGroupInput, type Params, type StateSpec } from './optimizer.js';
+import { checkFlag, checkNumber, nonNegative } from './validation.js';
 
 export interface AdagradOptions {
   /** Learning rate γ. Default 1e-2. */
@@ -34,15 +35,26 @@ export type AdagradHyper = Required<AdagradOptions>;
  */
 export class Adagrad extends Optimizer<AdagradHyper> {
   constructor(params: Params<AdagradHyper>, options: AdagradOptions = {}) {
-    const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false } = options;
-    if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${lr}`);
-    if (!(lrDecay >= 0)) throw new RangeError(`Invalid lr_decay value: ${lrDecay}`);
-    if (!(weightDecay >= 0)) throw new RangeError(`Invalid weight_decay value: ${weightDecay}`);
-    if (!(initialAccumulatorValue >= 0)) throw new RangeError(`Invalid initial_accumulator_value value: ${initialAccumulatorValue}`);
-    if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${eps}`);
+    const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false } = options ?? {};
     super(params, { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize });
   }
 
+  /** PyTorch's checks, in its order and with its messages, plus a boolean `maximize`. */
+  protected override validateHyperparameters(h: Readonly<Record<string, unknown>>): void {
+    checkNumber('Invalid learning rate', h.lr, nonNegative);
+    checkNumber('Invalid lr_decay value', h.lrDecay, nonNegative);
+    checkNumber('Invalid weight_decay value', h.weightDecay, nonNegative);
+    checkNumber('Invalid initial_accumulator_value value', h.initialAccumulatorValue, nonNegative);
+    checkNumber('Invalid epsilon value', h.eps, nonNegative);
+    checkFlag('maximize', h.maximize);
+  }
+
+  /** `step` and `sum`, created for every parameter at construction. */
+  protected override stateSpec(): StateSpec {
+    return { required: ['step', 'sum'] };
+  }
+
+  /** `add_param_group`, which also creates the new parameters' state (after the group is checked and stored). */
   override addParamGroup(group: ParamGroupInput<AdagradHyper>): void {
     super.addParamGroup(group);
     const added = this.paramGroups[this.paramGroups.length - 1]!;

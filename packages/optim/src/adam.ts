@@ -10,7 +10,8 @@
  * https://pytorch.org/docs/1.13/generated/torch.optim.Adam.html
  */
 import { zerosLike, type Tensor } from '@flint/tensor';
-import { Optimizer, ownState, type ParamGroup, type Params } from './optimizer.js';
+import { Optimizer, ownState, type ParamGroup, type Params, type StateSpec } from './optimizer.js';
+import { checkBetas, checkFlag, checkNumber, nonNegative } from './validation.js';
 
 export interface AdamOptions {
   /** Learning rate γ. Default 1e-3. */
@@ -29,15 +30,25 @@ export interface AdamOptions {
 
 export type AdamHyper = Required<AdamOptions>;
 
-/** Checks Adam/AdamW options with PyTorch's messages and fills in the defaults. */
-export function adamDefaults(options: AdamOptions, weightDecayDefault: number): AdamHyper {
-  const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = weightDecayDefault, amsgrad = false, maximize = false } = options;
-  if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${lr}`);
-  if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${eps}`);
-  if (!(betas[0] >= 0 && betas[0] < 1)) throw new RangeError(`Invalid beta parameter at index 0: ${betas[0]}`);
-  if (!(betas[1] >= 0 && betas[1] < 1)) throw new RangeError(`Invalid beta parameter at index 1: ${betas[1]}`);
-  if (!(weightDecay >= 0)) throw new RangeError(`Invalid weight_decay value: ${weightDecay}`);
-  return { lr, betas: [betas[0], betas[1]], eps, weightDecay, amsgrad, maximize };
+/** Adam/AdamW options with the defaults filled in (checked by `validateAdamHyper`, in the base constructor). */
+export function adamDefaults(options: AdamOptions | undefined, weightDecayDefault: number): AdamHyper {
+  const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = weightDecayDefault, amsgrad = false, maximize = false } = options ?? {};
+  return { lr, betas: Array.isArray(betas) ? ([...betas] as [number, number]) : betas, eps, weightDecay, amsgrad, maximize };
+}
+
+/** Adam/AdamW's checks, in PyTorch's order and with its messages, plus boolean flags. */
+export function validateAdamHyper(h: Readonly<Record<string, unknown>>): void {
+  checkNumber('Invalid learning rate', h.lr, nonNegative);
+  checkNumber('Invalid epsilon value', h.eps, nonNegative);
+  checkBetas(h.betas);
+  checkNumber('Invalid weight_decay value', h.weightDecay, nonNegative);
+  checkFlag('amsgrad', h.amsgrad);
+  checkFlag('maximize', h.maximize);
+}
+
+/** Adam/AdamW's state: `step`, `exp_avg`, `exp_avg_sq`, and `max_exp_avg_sq` with AMSGrad. */
+export function adamStateSpec(h: Readonly<Record<string, unknown>>): StateSpec {
+  return { required: ['step', 'exp_avg', 'exp_avg_sq', ...(h.amsgrad === true ? ['max_exp_avg_sq'] : [])], optional: ['max_exp_avg_sq'] };
 }
 
 /** One Adam/AdamW step on one parameter; `decoupled` selects AdamW's weight decay. */
@@ -78,6 +89,14 @@ export function adamUpdate(p: Tensor, state: Record<string, unknown>, group: Ada
 export class Adam extends Optimizer<AdamHyper> {
   constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
     super(params, adamDefaults(options, 0));
+  }
+
+  protected override validateHyperparameters(h: Readonly<Record<string, unknown>>): void {
+    validateAdamHyper(h);
+  }
+
+  protected override stateSpec(h: Readonly<Record<string, unknown>>): StateSpec {
+    return adamStateSpec(h);
   }
 
   protected override updateGroup(group: ParamGroup<AdamHyper>, params: Tensor[]): void {

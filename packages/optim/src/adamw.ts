@@ -6,8 +6,8 @@
  * https://pytorch.org/docs/1.13/generated/torch.optim.AdamW.html
  */
 import type { Tensor } from '@flint/tensor';
-import { adamDefaults, adamUpdate, type AdamHyper, type AdamOptions } from './adam.js';
-import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
+import { adamDefaults, adamStateSpec, adamUpdate, validateAdamHyper, type AdamHyper, type AdamOptions } from './adam.js';
+import { Optimizer, type ParamGroup, type Params, type StateSpec } from './optimizer.js';
 
 /**
  * `torch.optim.AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
@@ -16,6 +16,14 @@ import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
 export class AdamW extends Optimizer<AdamHyper> {
   constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
     super(params, adamDefaults(options, 1e-2));
+  }
+
+  protected override validateHyperparameters(h: Readonly<Record<string, unknown>>): void {
+    validateAdamHyper(h);
+  }
+
+  protected override stateSpec(h: Readonly<Record<string, unknown>>): StateSpec {
+    return adamStateSpec(h);
   }
 
   protected override updateGroup(group: ParamGroup<AdamHyper>, params: Tensor[]): void {

@@ -12,6 +12,7 @@ export {
   type ParamGroupInput,
   type Params,
   type ParamState,
+  type StateSpec,
   type StateValue,
 } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';

@@ -15,6 +15,7 @@
  */
 import { enableGrad, noGrad } from '@flint/autograd';
 import { keep, scope, Tensor } from '@flint/tensor';
+import { kind, show } from './validation.js';
 
 /** A value in a parameter's state: a tensor (`exp_avg`, `momentum_buffer`, …), a number (`step`), or `null`. */
 export type StateValue = Tensor | number | null;
@@ -46,6 +47,16 @@ export interface OptimizerStateDict {
   param_groups: Array<Record<string, unknown> & { params: number[] }>;
 }
 
+/**
+ * The per-parameter state keys of an optimizer (`Optimizer.stateSpec`): those every saved state
+ * must have, those it may have, and those that may be `null` (SGD's `momentum_buffer`).
+ */
+export interface StateSpec {
+  required: readonly string[];
+  optional?: readonly string[];
+  nullable?: readonly string[];
+}
+
 /** Marks a hyperparameter without a default (`torch.optim.optimizer.required`), such as SGD's `lr`. */
 export const required: unique symbol = Symbol('required');
 
@@ -75,29 +86,70 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     if (params instanceof Tensor) {
       throw new TypeError('params argument given to the optimizer should be an iterable of Tensors or dicts, but got Tensor');
     }
+    if (params === null || typeof params !== 'object' || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${kind(params)}`);
+    }
+    // The defaults first, as PyTorch's constructors check their arguments before anything else.
+    this.validateHyperparameters(defaults as Record<string, unknown>);
     this.defaults = defaults;
     const list = [...(params as Iterable<Tensor | ParamGroupInput<H>>)];
     if (list.length === 0) throw new Error('optimizer got an empty parameter list');
     const groups: ParamGroupInput<H>[] =
       list[0] instanceof Tensor ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<H>] : (list as ParamGroupInput<H>[]);
-    for (const g of groups) this.addParamGroup(g);
+    // Every group is resolved and checked before any is added (Adagrad creates state per group).
+    const resolved: ParamGroup<H>[] = [];
+    for (const g of groups) resolved.push(this.resolveGroup(g, resolved));
+    for (const g of resolved) this.addParamGroup(g);
+  }
+
+  /**
+   * Checks one set of hyperparameters (camelCase): the defaults, a group being added, or a group
+   * of a state dict being loaded. Throws PyTorch's message for the first bad value; values equal
+   * to `required` (a default without a value) are skipped. Each optimizer overrides it.
+   */
+  protected validateHyperparameters(_hyper: Readonly<Record<string, unknown>>): void {}
+
+  /**
+   * The per-parameter state keys this optimizer keeps, for the group's hyperparameters (camelCase):
+   * `loadStateDict` refuses a state with other keys or without the required ones (the state of
+   * another optimizer). `step` is a count; every other key is a tensor shaped as the parameter
+   * (or `null`, for keys listed in `nullable`). `null` (the base's answer) checks no keys.
+   */
+  protected stateSpec(_hyper: Readonly<Record<string, unknown>>): StateSpec | null {
+    return null;
   }
 
   /**
    * Adds a group of parameters with its own hyperparameters (`add_param_group`), e.g. to train
-   * layers unfrozen later. Missing hyperparameters come from `defaults`.
+   * layers unfrozen later. Missing hyperparameters come from `defaults`. Everything is checked
+   * before the group is stored: on an error, `paramGroups` is as it was.
    */
   addParamGroup(group: ParamGroupInput<H>): void {
+    this.paramGroups.push(this.resolveGroup(group));
+  }
+
+  /** The group `addParamGroup` would store, checked (parameters, hyperparameters, overlaps with `pending` too). */
+  private resolveGroup(group: ParamGroupInput<H>, pending: readonly ParamGroup<H>[] = []): ParamGroup<H> {
     if (group === null || typeof group !== 'object' || !('params' in group)) {
       throw new TypeError('addParamGroup: param group must be an object with a `params` field');
     }
     if (group.params instanceof Set) {
       throw new TypeError('optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.');
     }
-    const params = group.params instanceof Tensor ? [group.params] : [...group.params];
+    const raw = group.params as unknown;
+    if (!(raw instanceof Tensor) && (raw === null || typeof raw !== 'object' || typeof (raw as Iterable<unknown>)[Symbol.iterator] !== 'function')) {
+      throw new TypeError(`addParamGroup: params must be a Tensor or an iterable of Tensors (got ${kind(raw)})`);
+    }
+    const params = raw instanceof Tensor ? [raw] : [...(raw as Iterable<Tensor>)];
     for (const p of params) {
-      if (!(p instanceof Tensor)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
+      if (!(p instanceof Tensor)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${kind(p)}`);
       if (!p.isLeaf) throw new Error("can't optimize a non-leaf Tensor");
+    }
+    if (new Set(params).size !== params.length) {
+      // PyTorch 1.13 warns and keeps them (a later release will refuse).
+      console.warn(
+        'optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; see github.com/pytorch/pytorch/issues/40967 for more information',
+      );
     }
     const resolved: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(group)) if (key !== 'params') resolved[key] = copyValue(value);
@@ -106,18 +158,21 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
       if (value === required) throw new Error(`parameter group didn't specify a value of required optimization parameter ${camelToSnake(key)}`);
       resolved[key] = copyValue(value);
     }
+    this.validateHyperparameters(resolved);
     const seen = new Set<Tensor>();
-    for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
+    for (const g of [...this.paramGroups, ...pending]) for (const p of g.params) seen.add(p);
     if (params.some((p) => seen.has(p))) throw new Error('some parameters appear in more than one parameter group');
-    this.paramGroups.push({ ...resolved, params } as ParamGroup<H>);
+    return { ...resolved, params } as ParamGroup<H>;
   }
 
   /**
-   * Clears the gradients of all parameters (`zero_grad`). With `setToNone` (the default, as in
-   * PyTorch 2) `.grad` becomes `null` and the step skips the parameter until a new backward;
-   * otherwise the gradients are zeroed in place.
+   * Clears the gradients of all parameters (`zero_grad`). Flint follows PyTorch 2.x's default,
+   * `setToNone = true` (PyTorch 1.13's default was `set_to_none=False`): `.grad` becomes `null`
+   * and the step skips the parameter until a new backward. With `setToNone: false` the gradients
+   * are zeroed in place.
    */
   zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+    if (typeof setToNone !== 'boolean') throw new TypeError(`zeroGrad: setToNone must be true or false (got ${show(setToNone)})`);
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p._grad;
@@ -189,10 +244,14 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
   /**
    * Loads a state dict from `stateDict()` (or one converted from PyTorch's), copying its tensors so
    * training resumes exactly where it was saved. Group hyperparameters are replaced by the saved
-   * ones; the parameters stay this optimizer's.
+   * ones; the parameters stay this optimizer's. Everything is checked first: the structure, the
+   * group count and sizes, that the state is this optimizer's (its keys, e.g. Adam's `exp_avg`,
+   * `exp_avg_sq`, `step`) with the parameters' shapes, and the saved hyperparameters as the
+   * constructor checks them. On an error the optimizer is unchanged and no tensor is left behind.
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
     validateStateDict(stateDict);
+    const name = this.constructor.name;
     const saved = stateDict.param_groups;
     if (saved.length !== this.paramGroups.length) {
       throw new Error(`loadStateDict: loaded state dict has a different number of parameter groups (${saved.length}, expected ${this.paramGroups.length})`);
@@ -204,39 +263,103 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
         );
       }
     });
-    const idMap = new Map<number, Tensor>();
-    saved.forEach((g, i) => g.params.forEach((id, j) => idMap.set(id, this.paramGroups[i]!.params[j]!)));
+    const idMap = new Map<number, { p: Tensor; group: number }>();
+    saved.forEach((g, i) =>
+      g.params.forEach((id, j) => {
+        if (idMap.has(id)) throw new Error(`loadStateDict: parameter id ${id} appears more than once in param_groups`);
+        idMap.set(id, { p: this.paramGroups[i]!.params[j]!, group: i });
+      }),
+    );
+    // The saved hyperparameters, camelCase, as they would be stored.
+    const hypers = saved.map((g) => {
+      const h: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(g)) if (key !== 'params') h[snakeToCamel(key)] = copyValue(value);
+      return h;
+    });
+    // Whose state is it? The per-parameter keys first (they tell optimizers apart best), then the groups'.
     for (const [id, s] of Object.entries(stateDict.state)) {
-      const p = idMap.get(Number(id));
-      if (!p) throw new Error(`loadStateDict: state refers to parameter ${id}, which is in no parameter group`);
+      const entry = idMap.get(Number(id));
+      if (!entry) throw new Error(`loadStateDict: state refers to parameter ${id}, which is in no parameter group`);
+      const spec = this.stateSpec(hypers[entry.group]!);
+      if (!spec) continue;
+      const keys = Object.keys(s);
+      const known = new Set([...spec.required, ...(spec.optional ?? [])]);
+      const unknown = keys.filter((k) => !known.has(k));
+      const missing = spec.required.filter((k) => !keys.includes(k));
+      if (unknown.length > 0 || missing.length > 0) {
+        const has = unknown.length > 0 ? `has ${unknown.join(', ')}, which ${name} does not keep` : '';
+        const lacks = missing.length > 0 ? `lacks ${missing.join(', ')}` : '';
+        throw new Error(
+          `loadStateDict: state[${id}] ${[has, lacks].filter(Boolean).join(' and ')}: this is not the state of ${name} (the state dict of another optimizer?). ${name} keeps ${describeSpec(spec)}`,
+        );
+      }
+    }
+    const hyperKeys = Object.keys(this.defaults);
+    hypers.forEach((h, i) => {
+      const missing = hyperKeys.filter((k) => h[k] === undefined);
+      if (missing.length > 0) {
+        throw new Error(
+          `loadStateDict: param_groups[${i}] lacks ${missing.map(camelToSnake).join(', ')}: these are not the param groups of ${name} (the state dict of another optimizer?). ${name}'s groups have ${hyperKeys.map(camelToSnake).join(', ')}`,
+        );
+      }
+      try {
+        this.validateHyperparameters(h);
+      } catch (err) {
+        throw rethrowWith(err, `loadStateDict: param_groups[${i}]: `);
+      }
+    });
+    for (const [id, s] of Object.entries(stateDict.state)) {
+      const { p, group } = idMap.get(Number(id))!;
+      const spec = this.stateSpec(hypers[group]!);
       for (const [key, value] of Object.entries(s)) {
-        if (value instanceof Tensor && key !== 'step' && !sameShape(value.shape, p.shape)) {
+        if (key === 'step') {
+          const step = value instanceof Tensor ? (value.numel() === 1 ? value.item() : NaN) : value;
+          if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) {
+            throw new TypeError(`loadStateDict: state[${id}].step must be a non-negative integer or a one-element tensor holding one (got ${show(value)})`);
+          }
+          continue;
+        }
+        if (spec && !(value instanceof Tensor) && !(value === null && spec.nullable?.includes(key))) {
+          throw new TypeError(`loadStateDict: state[${id}].${key} must be a Tensor${spec.nullable?.includes(key) ? ' or null' : ''} (got ${show(value)})`);
+        }
+        if (value instanceof Tensor && !sameShape(value.shape, p.shape)) {
           throw new RangeError(`loadStateDict: state '${key}' of parameter ${id} has shape [${value.shape.join(', ')}] but the parameter has shape [${p.shape.join(', ')}]`);
         }
       }
     }
-    // The old state is dropped, not disposed: the caller may hold it (an earlier stateDict()).
+    // Copy the tensors; if anything fails, the copies made so far are freed.
     const state = new Map<Tensor, ParamState>();
-    noGrad(() => {
-      for (const [id, s] of Object.entries(stateDict.state)) {
-        const p = idMap.get(Number(id));
-        if (!p) continue;
-        const copy: ParamState = {};
-        for (const [key, value] of Object.entries(s)) {
-          if (key === 'step' && value instanceof Tensor) copy[key] = value.item();
-          // A tensor of its own (the step updates it in place; the caller's dict stays as it was).
-          else if (value instanceof Tensor) copy[key] = keep(value.detach().to('float32').clone());
-          else copy[key] = value;
-        }
-        state.set(p, copy);
-      }
-    });
+    const copies: Tensor[] = [];
+    try {
+      noGrad(() =>
+        scope(() => {
+          for (const [id, s] of Object.entries(stateDict.state)) {
+            const { p } = idMap.get(Number(id))!;
+            const copy: ParamState = {};
+            for (const [key, value] of Object.entries(s)) {
+              if (key === 'step' && value instanceof Tensor) copy[key] = value.item();
+              else if (value instanceof Tensor) {
+                // A tensor of its own (the step updates it in place; the caller's dict stays as it was).
+                const t = keep(value.detach().to('float32').clone());
+                copies.push(t);
+                copy[key] = t;
+              } else copy[key] = value;
+            }
+            state.set(p, copy);
+          }
+        }),
+      );
+    } catch (err) {
+      for (const t of copies) if (!t.isReleased) t.dispose();
+      throw err;
+    }
+    // The old state is dropped, not disposed: the caller may hold it (an earlier stateDict()).
     this.state.clear();
     for (const [p, s] of state) this.state.set(p, s);
-    saved.forEach((g, i) => {
+    hypers.forEach((h, i) => {
       const group = this.paramGroups[i]!;
       for (const key of Object.keys(group)) if (key !== 'params') delete group[key];
-      for (const [key, value] of Object.entries(g)) if (key !== 'params') (group as Record<string, unknown>)[snakeToCamel(key)] = copyValue(value);
+      Object.assign(group, h);
     });
   }
 
@@ -278,6 +401,21 @@ export function ownState(value: Tensor): Tensor {
 function pyValue(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   return v === null || v === undefined ? 'None' : String(v);
+}
+
+/** `exp_avg, exp_avg_sq, step (and maybe max_exp_avg_sq)`. */
+function describeSpec(spec: StateSpec): string {
+  const optional = (spec.optional ?? []).filter((k) => !spec.required.includes(k));
+  if (spec.required.length === 0) return optional.length > 0 ? `${optional.join(', ')} (optional)` : 'no state';
+  const req = spec.required.join(', ');
+  return optional.length > 0 ? `${req} (and maybe ${optional.join(', ')})` : req;
+}
+
+/** The same kind of error as `err`, its message prefixed. */
+function rethrowWith(err: unknown, prefix: string): Error {
+  if (!(err instanceof Error)) return new Error(`${prefix}${String(err)}`);
+  const Ctor = err instanceof RangeError ? RangeError : err instanceof TypeError ? TypeError : Error;
+  return new Ctor(`${prefix}${err.message}`);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

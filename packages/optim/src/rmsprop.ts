@@ -10,7 +10,8 @@
  * https://pytorch.org/docs/1.13/generated/torch.optim.RMSprop.html
  */
 import { zerosLike, type Tensor } from '@flint/tensor';
-import { Optimizer, ownState, type ParamGroup, type Params } from './optimizer.js';
+import { Optimizer, ownState, type ParamGroup, type Params, type StateSpec } from './optimizer.js';
+import { checkFlag, checkNumber, nonNegative } from './validation.js';
 
 export interface RMSpropOptions {
   /** Learning rate γ. Default 1e-2. */
@@ -37,13 +38,28 @@ export type RMSpropHyper = Required<RMSpropOptions>;
  */
 export class RMSprop extends Optimizer<RMSpropHyper> {
   constructor(params: Params<RMSpropHyper>, options: RMSpropOptions = {}) {
-    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options;
-    if (!(lr >= 0)) throw new RangeError(`Invalid learning rate: ${lr}`);
-    if (!(eps >= 0)) throw new RangeError(`Invalid epsilon value: ${eps}`);
-    if (!(momentum >= 0)) throw new RangeError(`Invalid momentum value: ${momentum}`);
-    if (!(weightDecay >= 0)) throw new RangeError(`Invalid weight_decay value: ${weightDecay}`);
-    if (!(alpha >= 0)) throw new RangeError(`Invalid alpha value: ${alpha}`);
+    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options ?? {};
     super(params, { lr, alpha, eps, weightDecay, momentum, centered, maximize });
+  }
+
+  /** PyTorch's checks, in its order and with its messages, plus boolean flags. */
+  protected override validateHyperparameters(h: Readonly<Record<string, unknown>>): void {
+    checkNumber('Invalid learning rate', h.lr, nonNegative);
+    checkNumber('Invalid epsilon value', h.eps, nonNegative);
+    checkNumber('Invalid momentum value', h.momentum, nonNegative);
+    checkNumber('Invalid weight_decay value', h.weightDecay, nonNegative);
+    checkNumber('Invalid alpha value', h.alpha, nonNegative);
+    checkFlag('centered', h.centered);
+    checkFlag('maximize', h.maximize);
+  }
+
+  /** `step`, `square_avg`, `momentum_buffer` with momentum, `grad_avg` when centered. */
+  protected override stateSpec(h: Readonly<Record<string, unknown>>): StateSpec {
+    const momentum = typeof h.momentum === 'number' && h.momentum > 0;
+    return {
+      required: ['step', 'square_avg', ...(momentum ? ['momentum_buffer'] : []), ...(h.centered === true ? ['grad_avg'] : [])],
+      optional: ['momentum_buffer', 'grad_avg'],
+    };
   }
 
   protected override updateGroup(group: ParamGroup<RMSpropHyper>, params: Tensor[]): void {

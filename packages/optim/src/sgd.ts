@@ -9,7 +9,8 @@
  * https://pytorch.org/docs/1.13/generated/torch.optim.SGD.html
  */
 import type { Tensor } from '@flint/tensor';
-import { Optimizer, ownState, required, type ParamGroup, type Params } from './optimizer.js';
+import { Optimizer, ownState, required, type ParamGroup, type Params, type StateSpec } from './optimizer.js';
+import { checkFlag, checkNumber, nonNegative } from './validation.js';
 
 export interface SGDOptions {
   /** Learning rate γ (required). */
@@ -35,11 +36,23 @@ export type SGDHyper = Required<SGDOptions>;
 export class SGD extends Optimizer<SGDHyper> {
   constructor(params: Params<SGDHyper>, options: SGDOptions) {
     const { lr = required as unknown as number, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options ?? {};
-    if (lr !== (required as unknown) && lr < 0) throw new RangeError(`Invalid learning rate: ${lr}`);
-    if (momentum < 0) throw new RangeError(`Invalid momentum value: ${momentum}`);
-    if (weightDecay < 0) throw new RangeError(`Invalid weight_decay value: ${weightDecay}`);
-    if (nesterov && (momentum <= 0 || dampening !== 0)) throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
     super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize });
+  }
+
+  /** PyTorch's checks (`lr`, `momentum`, `weight_decay` ≥ 0, Nesterov's needs), plus finite `dampening` and boolean flags. */
+  protected override validateHyperparameters(h: Readonly<Record<string, unknown>>): void {
+    if (h.lr !== required) checkNumber('Invalid learning rate', h.lr, nonNegative);
+    checkNumber('Invalid momentum value', h.momentum, nonNegative);
+    checkNumber('Invalid weight_decay value', h.weightDecay, nonNegative);
+    checkNumber('Invalid dampening value', h.dampening);
+    checkFlag('nesterov', h.nesterov);
+    checkFlag('maximize', h.maximize);
+    if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
+  }
+
+  /** `momentum_buffer` (a tensor, or `null` without momentum), as PyTorch saves it. */
+  protected override stateSpec(): StateSpec {
+    return { required: [], optional: ['momentum_buffer'], nullable: ['momentum_buffer'] };
   }
 
   protected override updateGroup(group: ParamGroup<SGDHyper>, params: Tensor[]): void {

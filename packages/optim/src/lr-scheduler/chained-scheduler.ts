@@ -5,7 +5,9 @@
  * https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.ChainedScheduler.html
  */
 import type { Optimizer } from '../optimizer.js';
-import { compositeSchedulerState, loadCompositeSchedulerState, type LRScheduler, type Scheduler } from './lr-scheduler.js';
+import { kind } from '../validation.js';
+import { Where } from './checks.js';
+import { compositeSchedulerState, loadCompositeSchedulerState, LRScheduler, type Scheduler } from './lr-scheduler.js';
 
 /** `torch.optim.lr_scheduler.ChainedScheduler(schedulers)`. */
 export class ChainedScheduler implements Scheduler {
@@ -15,7 +17,12 @@ export class ChainedScheduler implements Scheduler {
   _lastLr: number[];
 
   constructor(schedulers: readonly LRScheduler[]) {
+    const where: Where = new Where('ChainedScheduler');
+    if (!Array.isArray(schedulers)) where.fail(`expects an array of schedulers (got ${kind(schedulers)})`, TypeError);
     if (schedulers.length === 0) throw new RangeError('ChainedScheduler expects at least one scheduler');
+    schedulers.forEach((s, i) => {
+      if (!(s instanceof LRScheduler)) where.fail(`schedulers[${i}] must be an LRScheduler (got ${s?.constructor?.name ?? kind(s)})`, TypeError);
+    });
     schedulers.forEach((s, i) => {
       if (s.optimizer !== schedulers[0]!.optimizer) {
         throw new Error(`ChainedScheduler expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different`);
@@ -39,7 +46,14 @@ export class ChainedScheduler implements Scheduler {
     return compositeSchedulerState(this);
   }
 
+  /** Restores `stateDict()`'s fields and each scheduler's state, all checked before any is loaded. */
   loadStateDict(stateDict: Record<string, unknown>): void {
-    loadCompositeSchedulerState(this, stateDict);
+    loadCompositeSchedulerState(this, stateDict, {
+      cls: 'ChainedScheduler',
+      required: [],
+      validate: (f: Record<string, unknown>, where: Where) => {
+        if ('_lastLr' in f) where.perGroup('_lastLr', f._lastLr, this.optimizer.paramGroups.length);
+      },
+    });
   }
 }

@@ -8,6 +8,7 @@
  * https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html
  */
 import type { Optimizer } from '../optimizer.js';
+import { Where } from './checks.js';
 import { LRScheduler, type LRSchedulerOptions } from './lr-scheduler.js';
 
 export interface CosineAnnealingLROptions extends LRSchedulerOptions {
@@ -24,13 +25,25 @@ export class CosineAnnealingLR extends LRScheduler {
   TMax: number;
   etaMin: number;
 
-  constructor(optimizer: Optimizer<any>, { TMax, tMax, etaMin = 0, lastEpoch }: CosineAnnealingLROptions) {
+  /** `TMax` must be a finite number > 0, `etaMin` a finite number >= 0. */
+  constructor(optimizer: Optimizer<any>, options: CosineAnnealingLROptions) {
+    const { TMax, tMax, etaMin = 0, lastEpoch } = options ?? ({} as CosineAnnealingLROptions);
+    const where: Where = new Where('CosineAnnealingLR');
+    if (TMax !== undefined && tMax !== undefined && TMax !== tMax) where.fail(`TMax (${TMax}) and tMax (${tMax}) disagree: give one of them`);
     const T = TMax ?? tMax;
-    if (T === undefined || !(T > 0)) throw new RangeError(`CosineAnnealingLR: TMax must be a positive number of epochs (got ${T})`);
+    checkCosine({ TMax: T, etaMin }, where);
     super(optimizer, { lastEpoch });
-    this.TMax = T;
+    this.TMax = T as number;
     this.etaMin = etaMin;
     this.initialStep();
+  }
+
+  protected override optionFields(): readonly string[] {
+    return ['TMax', 'etaMin'];
+  }
+
+  protected override validateFields(f: Record<string, unknown>, where: Where): void {
+    checkCosine(f, where);
   }
 
   protected override getLr(): number[] {
@@ -50,6 +63,11 @@ export class CosineAnnealingLR extends LRScheduler {
   protected override closedFormLr(): number[] {
     return this.baseLrs.map((b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.TMax))) / 2);
   }
+}
+
+function checkCosine(f: { TMax?: unknown; etaMin?: unknown }, where: Where): void {
+  where.number('TMax', f.TMax, (t) => t > 0, 'a positive number of epochs');
+  where.nonNegative('etaMin', f.etaMin);
 }
 
 /** Python's `%` (the result has the divisor's sign). */

@@ -5,6 +5,7 @@
  * https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.ExponentialLR.html
  */
 import type { Optimizer } from '../optimizer.js';
+import { Where } from './checks.js';
 import { LRScheduler, type LRSchedulerOptions } from './lr-scheduler.js';
 
 export interface ExponentialLROptions extends LRSchedulerOptions {
@@ -16,10 +17,22 @@ export interface ExponentialLROptions extends LRSchedulerOptions {
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
-  constructor(optimizer: Optimizer<any>, { gamma, lastEpoch }: ExponentialLROptions) {
+  /** `gamma` must be a finite number > 0. */
+  constructor(optimizer: Optimizer<any>, options: ExponentialLROptions) {
+    const { gamma, lastEpoch } = options ?? ({} as ExponentialLROptions);
+    const where: Where = new Where('ExponentialLR');
+    where.factor('gamma', gamma);
     super(optimizer, { lastEpoch });
     this.gamma = gamma;
     this.initialStep();
+  }
+
+  protected override optionFields(): readonly string[] {
+    return ['gamma'];
+  }
+
+  protected override validateFields(f: Record<string, unknown>, where: Where): void {
+    where.factor('gamma', f.gamma);
   }
 
   protected override getLr(): number[] {

@@ -1,12 +1,12 @@
 /**
  * `MultiplicativeLR` (`torch.optim.lr_scheduler.MultiplicativeLR`): from epoch 1 on, multiplies
- * each group's learning rate by lrLambda(epoch).
+ * each group's learning rate by lrLambda(epoch), which must be a finite number ≥ 0.
  *
  * https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.MultiplicativeLR.html
  */
 import type { Optimizer } from '../optimizer.js';
-import { lambdasFor, type LambdaLROptions, type LrLambda } from './lambda-lr.js';
-import { LRScheduler, loadSchedulerState, schedulerState } from './lr-scheduler.js';
+import { factorOf, lambdasFor, type LambdaLROptions, type LrLambda } from './lambda-lr.js';
+import { LRScheduler } from './lr-scheduler.js';
 
 export type MultiplicativeLROptions = LambdaLROptions;
 
@@ -14,23 +14,20 @@ export type MultiplicativeLROptions = LambdaLROptions;
 export class MultiplicativeLR extends LRScheduler {
   lrLambdas: LrLambda[];
 
-  constructor(optimizer: Optimizer<any>, { lrLambda, lastEpoch }: MultiplicativeLROptions) {
-    const lambdas = lambdasFor(optimizer, lrLambda);
+  constructor(optimizer: Optimizer<any>, options: MultiplicativeLROptions) {
+    const { lrLambda, lastEpoch } = options ?? ({} as MultiplicativeLROptions);
+    const lambdas = lambdasFor(optimizer, lrLambda, 'MultiplicativeLR');
     super(optimizer, { lastEpoch });
     this.lrLambdas = lambdas;
     this.initialStep();
   }
 
   protected override getLr(): number[] {
-    if (this.lastEpoch > 0) return this.groups.map((g, i) => (g.lr as number) * this.lrLambdas[i]!(this.lastEpoch));
+    if (this.lastEpoch > 0) return this.groups.map((g, i) => (g.lr as number) * factorOf('MultiplicativeLR', this.lrLambdas, i, this.lastEpoch));
     return this.groups.map((g) => g.lr as number);
   }
 
-  override stateDict(): Record<string, unknown> {
-    return schedulerState(this, ['lrLambdas']);
-  }
-
-  override loadStateDict(stateDict: Record<string, unknown>): void {
-    loadSchedulerState(this, stateDict, ['lrLambdas']);
+  protected override stateSkip(): readonly string[] {
+    return ['lrLambdas'];
   }
 }

@@ -8,7 +8,9 @@
  *
  * https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.OneCycleLR.html
  */
-import type { Optimizer, ParamGroup } from '../optimizer.js';
+import { camelToSnake, type Optimizer, type ParamGroup } from '../optimizer.js';
+import { isFiniteNumber, showInt } from '../validation.js';
+import { checkOptimizer, Where } from './checks.js';
 import { LRScheduler, type LRSchedulerOptions } from './lr-scheduler.js';
 
 type PerGroup = number | readonly number[];
@@ -59,28 +61,43 @@ export class OneCycleLR extends LRScheduler {
   useBeta1: boolean;
   schedulePhases: Phase[];
 
+  /**
+   * Checks every option (PyTorch's checks of the step counts, `pctStart` and `annealStrategy`,
+   * plus finite `maxLr` ≥ 0, `divFactor` / `finalDivFactor` > 0, momenta ≥ 0 and < 1 for Adam's
+   * β₁) before writing anything into the optimizer's groups.
+   */
   constructor(optimizer: Optimizer<any>, options: OneCycleLROptions) {
-    const { maxLr, totalSteps, epochs, stepsPerEpoch, pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true } = options;
-    const { baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4, threePhase = false, lastEpoch = -1 } = options;
+    checkOptimizer(optimizer);
+    const where: Where = new Where('OneCycleLR');
+    const o = options ?? ({} as OneCycleLROptions);
+    const { maxLr, totalSteps, epochs, stepsPerEpoch, pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true } = o;
+    const { baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4, threePhase = false, lastEpoch = -1 } = o;
+    const isPositiveInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v > 0;
     let total: number;
     if (totalSteps === undefined && epochs === undefined && stepsPerEpoch === undefined) {
       throw new Error('You must define either total_steps OR (epochs AND steps_per_epoch)');
     } else if (totalSteps !== undefined) {
-      if (totalSteps <= 0 || !Number.isInteger(totalSteps)) throw new RangeError(`Expected positive integer total_steps, but got ${totalSteps}`);
+      if (!isPositiveInt(totalSteps)) throw new RangeError(`Expected positive integer total_steps, but got ${showInt(totalSteps)}`);
       total = totalSteps;
     } else {
-      if (epochs === undefined || epochs <= 0 || !Number.isInteger(epochs)) throw new RangeError(`Expected positive integer epochs, but got ${epochs}`);
-      if (stepsPerEpoch === undefined || stepsPerEpoch <= 0 || !Number.isInteger(stepsPerEpoch)) {
-        throw new RangeError(`Expected positive integer steps_per_epoch, but got ${stepsPerEpoch}`);
-      }
-      total = epochs * stepsPerEpoch;
+      if (!isPositiveInt(epochs)) throw new RangeError(`Expected positive integer epochs, but got ${showInt(epochs)}`);
+      if (!isPositiveInt(stepsPerEpoch)) throw new RangeError(`Expected positive integer steps_per_epoch, but got ${showInt(stepsPerEpoch)}`);
+      total = epochs! * stepsPerEpoch!;
     }
-    if (pctStart < 0 || pctStart > 1) throw new RangeError(`Expected float between 0 and 1 pct_start, but got ${pctStart}`);
+    if (typeof pctStart !== 'number' || !(pctStart >= 0 && pctStart <= 1)) {
+      throw new RangeError(`Expected float between 0 and 1 pct_start, but got ${showInt(pctStart)}`);
+    }
     if (annealStrategy !== 'cos' && annealStrategy !== 'linear') {
-      throw new RangeError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${annealStrategy as string}`);
+      throw new RangeError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${showInt(annealStrategy)}`);
     }
+    where.flag('cycleMomentum', cycleMomentum);
+    where.flag('threePhase', threePhase);
+    where.factor('divFactor', divFactor);
+    where.factor('finalDivFactor', finalDivFactor);
+    where.lastEpoch(lastEpoch);
+    if (lastEpoch + 1 > total) throw new RangeError(`Tried to step ${lastEpoch + 2} times. The specified number of total steps is ${total}`);
     const groups = optimizer.paramGroups;
-    const maxLrs = perGroup('max_lr', groups, maxLr);
+    const maxLrs = perGroup(where, 'maxLr', groups, maxLr, (w, name, v) => w.nonNegative(name, v));
     let useBeta1 = false;
     let maxMomentums: readonly number[] = [];
     let baseMomentums: readonly number[] = [];
@@ -89,9 +106,17 @@ export class OneCycleLR extends LRScheduler {
         throw new Error('optimizer must support momentum with `cycle_momentum` option enabled');
       }
       useBeta1 = 'betas' in optimizer.defaults;
-      maxMomentums = perGroup('max_momentum', groups, maxMomentum);
-      baseMomentums = perGroup('base_momentum', groups, baseMomentum);
+      const momentum = (w: Where, name: string, v: unknown): void =>
+        useBeta1 ? w.number(name, v, (m) => m >= 0 && m < 1, 'a finite number in [0, 1) (it becomes beta1)') : w.nonNegative(name, v);
+      maxMomentums = perGroup(where, 'maxMomentum', groups, maxMomentum, momentum);
+      baseMomentums = perGroup(where, 'baseMomentum', groups, baseMomentum, momentum);
     }
+    if (lastEpoch !== -1) {
+      // Resuming: the groups must hold what the first OneCycleLR wrote into them.
+      const keys = ['initialLr', 'maxLr', 'minLr', ...(cycleMomentum ? ['maxMomentum', 'baseMomentum'] : [])];
+      groups.forEach((g, i) => keys.forEach((k) => where.nonNegative(`param_groups[${i}].${k} (needed to resume at lastEpoch ${lastEpoch})`, g[k])));
+    }
+    super(optimizer, { lastEpoch });
     if (lastEpoch === -1) {
       groups.forEach((g, i) => {
         g.initialLr = maxLrs[i]! / divFactor;
@@ -106,8 +131,8 @@ export class OneCycleLR extends LRScheduler {
           g.baseMomentum = baseMomentums[i]!;
         });
       }
+      this.baseLrs = groups.map((g) => g.initialLr!);
     }
-    super(optimizer, { lastEpoch });
     this.totalSteps = total;
     this.annealStrategy = annealStrategy;
     this.cycleMomentum = cycleMomentum;
@@ -123,6 +148,30 @@ export class OneCycleLR extends LRScheduler {
           { endStep: total - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
         ];
     this.initialStep();
+  }
+
+  protected override optionFields(): readonly string[] {
+    return ['totalSteps', 'annealStrategy', 'cycleMomentum', 'useBeta1', 'schedulePhases'];
+  }
+
+  protected override validateFields(f: Record<string, unknown>, where: Where): void {
+    where.positiveInt('totalSteps', f.totalSteps);
+    if (f.annealStrategy !== 'cos' && f.annealStrategy !== 'linear') {
+      where.failPy(`anneal_strategy must by one of 'cos' or 'linear', instead got ${showInt(f.annealStrategy)}`);
+    }
+    where.flag('cycleMomentum', f.cycleMomentum);
+    where.flag('useBeta1', f.useBeta1);
+    const phases = f.schedulePhases;
+    const names = new Set(['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum']);
+    const okPhase = (p: unknown): boolean => {
+      if (p === null || typeof p !== 'object') return false;
+      const ph = p as Record<string, unknown>;
+      return isFiniteNumber(ph.endStep) && ['startLr', 'endLr', 'startMomentum', 'endMomentum'].every((k) => names.has(ph[k] as string));
+    };
+    if (!Array.isArray(phases) || (phases.length !== 2 && phases.length !== 3) || !phases.every(okPhase)) {
+      where.fail('schedulePhases must be the 2 or 3 phases OneCycleLR saves ({ endStep, startLr, endLr, startMomentum, endMomentum })', TypeError);
+    }
+    if ((f.lastEpoch as number) > (f.totalSteps as number)) where.fail(`lastEpoch ${f.lastEpoch as number} is past totalSteps ${f.totalSteps as number}`);
   }
 
   private anneal(start: number, end: number, pct: number): number {
@@ -158,8 +207,19 @@ export class OneCycleLR extends LRScheduler {
   }
 }
 
-function perGroup(name: string, groups: readonly ParamGroup<any>[], value: PerGroup): readonly number[] {
-  if (typeof value === 'number') return groups.map(() => value);
-  if (value.length !== groups.length) throw new RangeError(`expected ${groups.length} values for ${name}, got ${value.length}`);
-  return value;
+/** One value per group: `value` for all, or an array with one per group, each checked with `check`. */
+function perGroup(
+  where: Where,
+  name: string,
+  groups: readonly ParamGroup<any>[],
+  value: unknown,
+  check: (where: Where, name: string, v: unknown) => void,
+): readonly number[] {
+  if (Array.isArray(value)) {
+    if (value.length !== groups.length) throw new RangeError(`expected ${groups.length} values for ${camelToSnake(name)}, got ${value.length}`);
+    value.forEach((v, i) => check(where, `${name}[${i}]`, v));
+    return value as number[];
+  }
+  check(where, name, value);
+  return groups.map(() => value as number);
 }

@@ -9,7 +9,9 @@
  */
 import { Tensor } from '@flint/tensor';
 import type { Optimizer } from '../optimizer.js';
-import { loadSchedulerState, schedulerState, type Scheduler } from './lr-scheduler.js';
+import { kind } from '../validation.js';
+import { checkOptimizer, Where } from './checks.js';
+import { prepareSchedulerLoad, schedulerState, type Scheduler } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   /** `'min'`: the metric should go down (a loss); `'max'`: up (an accuracy). Default 'min'. */
@@ -52,16 +54,20 @@ export class ReduceLROnPlateau implements Scheduler {
   /** @internal */
   _lastLr: number[];
 
+  /**
+   * PyTorch's checks (`factor` < 1, `mode`, `thresholdMode`, one `minLr` per group), plus
+   * `factor` ≥ 0, integer `patience` / `cooldown` ≥ 0 and finite `threshold`, `minLr`, `eps` ≥ 0.
+   */
   constructor(optimizer: Optimizer<any>, options: ReduceLROnPlateauOptions = {}) {
-    const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = options;
-    if (factor >= 1) throw new RangeError('Factor should be < 1.0.');
+    checkOptimizer(optimizer);
+    const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = options ?? {};
     const n = optimizer.paramGroups.length;
-    if (typeof minLr !== 'number' && minLr.length !== n) throw new RangeError(`expected ${n} min_lrs, got ${minLr.length}`);
-    if (mode !== 'min' && mode !== 'max') throw new RangeError(`mode ${mode as string} is unknown!`);
-    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new RangeError(`threshold mode ${thresholdMode as string} is unknown!`);
+    if (Array.isArray(minLr) && minLr.length !== n) throw new RangeError(`expected ${n} min_lrs, got ${minLr.length}`);
+    const minLrs = Array.isArray(minLr) ? [...(minLr as number[])] : Array.from({ length: n }, () => minLr as number);
+    checkPlateau({ mode, factor, patience, threshold, thresholdMode, cooldown, minLrs, eps }, new Where('ReduceLROnPlateau'), n);
     this.optimizer = optimizer;
     this.factor = factor;
-    this.minLrs = typeof minLr === 'number' ? Array.from({ length: n }, () => minLr) : [...minLr];
+    this.minLrs = minLrs;
     this.patience = patience;
     this.cooldown = cooldown;
     this.mode = mode;
@@ -75,7 +81,10 @@ export class ReduceLROnPlateau implements Scheduler {
 
   /** Records this epoch's metric (a number or a one-element tensor) and reduces if it plateaued. */
   step(metric: number | Tensor): void {
-    const current = metric instanceof Tensor ? metric.item() : Number(metric);
+    if (typeof metric !== 'number' && !(metric instanceof Tensor)) {
+      throw new TypeError(`ReduceLROnPlateau.step: the metric must be a number or a one-element tensor (got ${kind(metric)})`);
+    }
+    const current = metric instanceof Tensor ? metric.item() : metric;
     this.lastEpoch += 1;
     if (this.isBetter(current, this.best)) {
       this.best = current;
@@ -124,7 +133,38 @@ export class ReduceLROnPlateau implements Scheduler {
     return schedulerState(this);
   }
 
+  /**
+   * Restores fields saved by `stateDict()` (or by PyTorch), checked first as the constructor
+   * checks its options; `best` saved as `null` (JSON's infinity) is the worst value of `mode`.
+   */
   loadStateDict(stateDict: Record<string, unknown>): void {
-    loadSchedulerState(this, stateDict);
+    prepareSchedulerLoad(this, stateDict, {
+      cls: 'ReduceLROnPlateau',
+      required: ['factor', 'minLrs', 'patience', 'cooldown', 'cooldownCounter', 'mode', 'threshold', 'thresholdMode', 'best', 'numBadEpochs', 'eps', 'lastEpoch'],
+      validate: (f: Record<string, unknown>, where: Where) => {
+        const n = this.optimizer.paramGroups.length;
+        checkPlateau(f, where, n);
+        f.modeWorse = f.mode === 'min' ? Infinity : -Infinity;
+        if (f.best === null) f.best = f.modeWorse;
+        if (typeof f.best !== 'number' || Number.isNaN(f.best)) where.fail(`best must be a number (got ${kind(f.best)})`, TypeError);
+        where.integer('cooldownCounter', f.cooldownCounter, 0);
+        where.integer('numBadEpochs', f.numBadEpochs, 0);
+        where.integer('lastEpoch', f.lastEpoch, 0);
+        if ('_lastLr' in f) where.perGroup('_lastLr', f._lastLr, n);
+      },
+    })();
   }
+}
+
+/** The options, as the constructor and `loadStateDict` check them. */
+function checkPlateau(f: Record<string, unknown>, where: Where, groups: number): void {
+  if (typeof f.factor === 'number' && f.factor >= 1) where.failPy('Factor should be < 1.0.');
+  where.number('factor', f.factor, (x) => x >= 0 && x < 1, 'a finite number in [0, 1)');
+  if (f.mode !== 'min' && f.mode !== 'max') where.failPy(`mode ${String(f.mode)} is unknown!`);
+  where.integer('patience', f.patience, 0);
+  where.nonNegative('threshold', f.threshold);
+  if (f.thresholdMode !== 'rel' && f.thresholdMode !== 'abs') where.failPy(`threshold mode ${String(f.thresholdMode)} is unknown!`);
+  where.integer('cooldown', f.cooldown, 0);
+  where.perGroup('minLr', f.minLrs, groups);
+  where.nonNegative('eps', f.eps);
 }

@@ -5,6 +5,7 @@
  * https://pytorch.org/docs/1.13/generated/torch.optim.lr_scheduler.StepLR.html
  */
 import type { Optimizer } from '../optimizer.js';
+import { Where } from './checks.js';
 import { LRScheduler, type LRSchedulerOptions } from './lr-scheduler.js';
 
 export interface StepLROptions extends LRSchedulerOptions {
@@ -19,11 +20,22 @@ export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
 
-  constructor(optimizer: Optimizer<any>, { stepSize, gamma = 0.1, lastEpoch }: StepLROptions) {
+  /** `stepSize` must be a positive integer, `gamma` a finite number > 0. */
+  constructor(optimizer: Optimizer<any>, options: StepLROptions) {
+    const { stepSize, gamma = 0.1, lastEpoch } = options ?? ({} as StepLROptions);
+    checkStepLR({ stepSize, gamma }, new Where('StepLR'));
     super(optimizer, { lastEpoch });
     this.stepSize = stepSize;
     this.gamma = gamma;
     this.initialStep();
+  }
+
+  protected override optionFields(): readonly string[] {
+    return ['stepSize', 'gamma'];
+  }
+
+  protected override validateFields(f: Record<string, unknown>, where: Where): void {
+    checkStepLR(f, where);
   }
 
   protected override getLr(): number[] {
@@ -34,4 +46,9 @@ export class StepLR extends LRScheduler {
   protected override closedFormLr(): number[] {
     return this.baseLrs.map((b) => b * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
   }
+}
+
+function checkStepLR(f: { stepSize?: unknown; gamma?: unknown }, where: Where): void {
+  where.positiveInt('stepSize', f.stepSize);
+  where.factor('gamma', f.gamma);
 }
