@@ -54,8 +54,15 @@ function collate(batch: readonly unknown[], path: string): unknown {
     }
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(first as object)) {
-        out[key] = collate(batch.map((s) => (s as Record<string, unknown>)[key]), `${path}[*].${key}`);
+      const keys = Object.keys(first as object);
+      batch.forEach((s, i) => {
+        const missing = keys.find((k) => !Object.hasOwn(s as object, k));
+        if (missing !== undefined) throw new TypeError(`default_collate: ${path}[${i}] has no key '${missing}' but ${path}[0] has; every sample must have the same keys`);
+      });
+      for (const key of keys) {
+        // An own property whatever the key: `out['__proto__'] = …` would replace the prototype.
+        const value = collate(batch.map((s) => (s as Record<string, unknown>)[key]), `${path}[*].${key}`);
+        Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
       }
       return out;
     }

@@ -6,7 +6,7 @@
  * `DataLoader` with the default collate can build a batch with one gather instead of one slice
  * per sample and a `stack`.
  */
-import { keep, tensor, type Tensor } from '@flint/tensor';
+import { keep, Tensor, tensor } from '@flint/tensor';
 import type { Collated } from './collate.js';
 
 /**
@@ -25,13 +25,48 @@ export abstract class Dataset<T> {
   getBatch?(indices: Int32Array): Collated<T>;
 
   *[Symbol.iterator](): Iterator<T> {
-    for (let i = 0; i < this.length; i++) yield this.get(i);
+    const n = datasetLength(this, 'Dataset iterator');
+    for (let i = 0; i < n; i++) yield this.get(i);
   }
+}
+
+/** @internal `string '3'`, `number 1.5`, `null`, `Object`: a value as error messages show it. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'string') return `string '${v}'`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
+  return (v as { constructor?: { name?: string } }).constructor?.name || 'object';
+}
+
+/** @internal The class name of a dataset, for messages. */
+function nameOf(ds: object): string {
+  return (ds as { constructor?: { name?: string } }).constructor?.name || 'dataset';
+}
+
+/**
+ * @internal Throws unless `dataset` is a map-style dataset: an object with `get(index)` and a
+ * `length` (a `Dataset` subclass, or anything shaped like one).
+ */
+export function checkDataset(dataset: unknown, op: string): asserts dataset is Dataset<unknown> {
+  const ok = dataset !== null && typeof dataset === 'object' && typeof (dataset as { get?: unknown }).get === 'function' && 'length' in dataset;
+  if (!ok) {
+    throw new TypeError(`${op}: dataset must be a Dataset (an object with get(index) and length, e.g. a TensorDataset or a subclass of Dataset), got ${describeValue(dataset)}`);
+  }
+}
+
+/** @internal `dataset.length`, checked: a non-negative integer, or an error naming the dataset. */
+export function datasetLength(dataset: Dataset<unknown>, op: string): number {
+  const n = (dataset as { length: unknown }).length;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new RangeError(`${op}: the length of ${nameOf(dataset)} must be a non-negative integer, but ${nameOf(dataset)}.length is ${describeValue(n)}`);
+  }
+  return n;
 }
 
 /** Throws PyTorch's IndexError message when `index` is not a valid sample index. */
 export function checkIndex(index: number, length: number, what: string): number {
-  if (!Number.isInteger(index)) throw new TypeError(`${what}: index must be an integer (got ${index})`);
+  if (typeof index !== 'number' || !Number.isInteger(index)) throw new TypeError(`${what}: index must be an integer (got ${describeValue(index)})`);
   const i = index < 0 ? index + length : index;
   if (i < 0 || i >= length) throw new RangeError(`${what}: index ${index} is out of range for dataset of length ${length}`);
   return i;
@@ -49,6 +84,9 @@ export class TensorDataset<Ts extends Tensor[] = Tensor[]> extends Dataset<Ts> {
   constructor(...tensors: Ts) {
     super();
     if (tensors.length === 0) throw new RangeError('TensorDataset: at least one tensor is required');
+    tensors.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new TypeError(`TensorDataset: argument ${i} must be a Tensor (got ${describeValue(t)})`);
+    });
     const n = tensors[0]!.ndim === 0 ? -1 : tensors[0]!.shape[0]!;
     tensors.forEach((t, i) => {
       if (t.ndim === 0) throw new RangeError(`TensorDataset: tensor ${i} is 0-d; every tensor needs a dim 0 to index samples`);
@@ -84,10 +122,14 @@ export class Subset<T> extends Dataset<T> {
   readonly dataset: Dataset<T>;
   readonly indices: Int32Array;
 
-  constructor(dataset: Dataset<T>, indices: ArrayLike<number>) {
+  constructor(dataset: Dataset<T>, indices: ArrayLike<number> | Iterable<number>) {
     super();
+    checkDataset(dataset, 'Subset');
+    const n = datasetLength(dataset, 'Subset');
+    const isList = indices !== null && typeof indices === 'object' && (Symbol.iterator in indices || typeof (indices as ArrayLike<number>).length === 'number');
+    if (!isList) throw new TypeError(`Subset: indices must be an array of integers (got ${describeValue(indices)})`);
     this.dataset = dataset;
-    this.indices = Int32Array.from(indices, (i) => checkIndex(i, dataset.length, 'Subset'));
+    this.indices = Int32Array.from(indices as ArrayLike<number>, (i) => checkIndex(i, n, 'Subset'));
     if (dataset.getBatch) {
       const parent = dataset.getBatch.bind(dataset);
       this.getBatch = (indices: Int32Array) => parent(indices.map((i) => this.indices[checkIndex(i, this.length, 'Subset')]!));

@@ -6,9 +6,26 @@
  * const loss = F.crossEntropy(logits, target, { labelSmoothing: 0.1 });
  * ```
  */
-export { relu, sigmoid, tanh, silu, softplus, elu, gelu, leakyRelu, softmax, logSoftmax } from './functional/activation.js';
+export {
+  relu,
+  sigmoid,
+  tanh,
+  silu,
+  softplus,
+  elu,
+  gelu,
+  leakyRelu,
+  softmax,
+  logSoftmax,
+  type InplaceOptions,
+  type SoftplusOptions,
+  type EluOptions,
+  type GeluOptions,
+  type LeakyReluOptions,
+  type SoftmaxOptions,
+} from './functional/activation.js';
 export { linear } from './functional/linear.js';
-export { dropout } from './functional/dropout.js';
+export { dropout, type DropoutOptions } from './functional/dropout.js';
 export { layerNorm, type LayerNormOptions } from './functional/normalization.js';
 export { embedding, oneHot, type EmbeddingOptions } from './functional/sparse.js';
 export {
@@ -27,4 +44,7 @@ export {
   type CrossEntropyOptions,
   type BCEOptions,
   type BCEWithLogitsOptions,
+  type SmoothL1LossOptions,
+  type HuberLossOptions,
+  type KLDivOptions,
 } from './functional/loss.js';

@@ -5,13 +5,13 @@
 // Registers the autograd engine, so `loss.backward()` works for anyone importing this package.
 import '@flint/autograd';
 
-export { Module, type RemovableHandle, type ForwardHook, type ForwardPreHook, type IncompatibleKeys, type NamedMembersOptions } from './module.js';
+export { Module, type RemovableHandle, type ForwardHook, type ForwardPreHook, type IncompatibleKeys, type NamedMembersOptions, type StateDictLike } from './module.js';
 export { Parameter } from './parameter.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Identity } from './identity.js';
-export { ReLU, Sigmoid, Tanh, GELU, LeakyReLU, ELU, SiLU, Softmax, LogSoftmax } from './activation.js';
+export { ReLU, Sigmoid, Tanh, GELU, LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax } from './activation.js';
 export { Dropout } from './dropout.js';
-export { Flatten } from './flatten.js';
+export { Flatten, type FlattenOptions } from './flatten.js';
 export { Embedding, type EmbeddingOptions } from './embedding.js';
 export { LayerNorm, type LayerNormOptions } from './layer-norm.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';

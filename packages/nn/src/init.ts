@@ -5,6 +5,8 @@
  * https://pytorch.org/docs/stable/nn.init.html
  */
 import { withGradMode, type Tensor } from '@flint/tensor';
+import { bindArgs, numberArg } from './args.js';
+import { checkTensor } from './functional/activation.js';
 
 export type Nonlinearity =
   | 'linear'
@@ -29,7 +31,9 @@ const noGrad = <T>(fn: () => T): T => withGradMode(false, fn);
  * sigmoid, 5/3 for tanh, √2 for relu, √(2 / (1 + slope²)) for leaky_relu (slope defaults to
  * 0.01), 3/4 for selu.
  */
-export function calculateGain(nonlinearity: Nonlinearity, param?: number | null): number {
+export function calculateGain(nonlinearity: Nonlinearity, param?: number | null | { param?: number | null }): number;
+export function calculateGain(nonlinearity: Nonlinearity, ...args: unknown[]): number {
+  const param = bindArgs('calculateGain', args, ['param']).param as number | null | undefined;
   switch (nonlinearity) {
     case 'linear':
     case 'conv1d':
@@ -73,28 +77,50 @@ function correctFan(tensor: Tensor, mode: FanMode): number {
   return mode === 'fan_in' ? fanIn : fanOut;
 }
 
-/** `uniform_(tensor, a=0, b=1)`: U(a, b). */
-export function uniform_<T extends Tensor>(tensor: T, a = 0, b = 1): T {
-  return noGrad(() => tensor.uniform_(a, b));
+/** Binds `args` to `names` (positional or an options object) and reads them as numbers. */
+function numbers(op: string, tensor: unknown, args: readonly unknown[], defaults: Record<string, number | undefined>): Record<string, number> {
+  checkTensor(op, tensor, 'tensor');
+  const a = bindArgs(op, args, Object.keys(defaults));
+  const out: Record<string, number> = {};
+  for (const [name, d] of Object.entries(defaults)) {
+    if (d === undefined && a[name] === undefined) throw new TypeError(`${op}: missing required argument '${name}'`);
+    out[name] = numberArg(op, name, a[name], d ?? 0);
+  }
+  return out;
 }
 
-/** `normal_(tensor, mean=0, std=1)`: N(mean, std²). */
-export function normal_<T extends Tensor>(tensor: T, mean = 0, std = 1): T {
-  return noGrad(() => tensor.normal_(mean, std));
+/** `uniform_(tensor, a=0, b=1)`: U(a, b). `uniform_(t, -1, 1)` is `uniform_(t, { a: -1, b: 1 })`. */
+export function uniform_<T extends Tensor>(tensor: T, options?: { a?: number; b?: number }): T;
+export function uniform_<T extends Tensor>(tensor: T, a?: number, b?: number | { b?: number }): T;
+export function uniform_<T extends Tensor>(tensor: T, ...args: unknown[]): T {
+  const { a, b } = numbers('uniform_', tensor, args, { a: 0, b: 1 });
+  return noGrad(() => tensor.uniform_(a!, b!));
 }
 
-/** `constant_(tensor, val)`. */
-export function constant_<T extends Tensor>(tensor: T, val: number): T {
-  return noGrad(() => tensor.fill_(val));
+/** `normal_(tensor, mean=0, std=1)`: N(mean, std²). `normal_(t, 0, 0.02)` is `normal_(t, { std: 0.02 })`. */
+export function normal_<T extends Tensor>(tensor: T, options?: { mean?: number; std?: number }): T;
+export function normal_<T extends Tensor>(tensor: T, mean?: number, std?: number | { std?: number }): T;
+export function normal_<T extends Tensor>(tensor: T, ...args: unknown[]): T {
+  const { mean, std } = numbers('normal_', tensor, args, { mean: 0, std: 1 });
+  return noGrad(() => tensor.normal_(mean!, std!));
+}
+
+/** `constant_(tensor, val)`; `constant_(t, { val })` too. */
+export function constant_<T extends Tensor>(tensor: T, val: number | { val: number }): T;
+export function constant_<T extends Tensor>(tensor: T, ...args: unknown[]): T {
+  const { val } = numbers('constant_', tensor, args, { val: undefined });
+  return noGrad(() => tensor.fill_(val!));
 }
 
 /** `zeros_(tensor)`. */
 export function zeros_<T extends Tensor>(tensor: T): T {
+  checkTensor('zeros_', tensor, 'tensor');
   return constant_(tensor, 0);
 }
 
 /** `ones_(tensor)`. */
 export function ones_<T extends Tensor>(tensor: T): T {
+  checkTensor('ones_', tensor, 'tensor');
   return constant_(tensor, 1);
 }
 
@@ -107,39 +133,61 @@ export interface KaimingOptions {
   nonlinearity?: Nonlinearity;
 }
 
+function kaimingArgs(op: string, tensor: unknown, args: readonly unknown[]): { a: number; mode: FanMode; nonlinearity: Nonlinearity } {
+  checkTensor(op, tensor, 'tensor');
+  const o = bindArgs(op, args, ['a', 'mode', 'nonlinearity']);
+  return {
+    a: numberArg(op, 'a', o.a, 0),
+    // Checked where used, with PyTorch's messages.
+    mode: (o.mode ?? 'fan_in') as FanMode,
+    nonlinearity: (o.nonlinearity ?? 'leaky_relu') as Nonlinearity,
+  };
+}
+
 /**
  * `kaiming_uniform_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu')`: U(±bound) with
  * bound = gain · √(3 / fan) (He et al. 2015, https://arxiv.org/abs/1502.01852).
+ * `kaimingUniform_(w, Math.sqrt(5))` is `kaimingUniform_(w, { a: Math.sqrt(5) })`.
  */
-export function kaimingUniform_<T extends Tensor>(tensor: T, options: KaimingOptions = {}): T {
+export function kaimingUniform_<T extends Tensor>(tensor: T, options?: KaimingOptions): T;
+export function kaimingUniform_<T extends Tensor>(tensor: T, a?: number, mode?: FanMode, nonlinearity?: Nonlinearity | Pick<KaimingOptions, 'nonlinearity'>): T;
+export function kaimingUniform_<T extends Tensor>(tensor: T, ...args: unknown[]): T {
+  const { a, mode, nonlinearity } = kaimingArgs('kaimingUniform_', tensor, args);
   if (tensor.numel() === 0) return tensor;
-  const fan = correctFan(tensor, options.mode ?? 'fan_in');
-  const gain = calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0);
+  const fan = correctFan(tensor, mode);
+  const gain = calculateGain(nonlinearity, a);
   const bound = Math.sqrt(3) * (gain / Math.sqrt(fan));
   return uniform_(tensor, -bound, bound);
 }
 
 /** `kaiming_normal_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu')`: N(0, (gain / √fan)²). */
-export function kaimingNormal_<T extends Tensor>(tensor: T, options: KaimingOptions = {}): T {
+export function kaimingNormal_<T extends Tensor>(tensor: T, options?: KaimingOptions): T;
+export function kaimingNormal_<T extends Tensor>(tensor: T, a?: number, mode?: FanMode, nonlinearity?: Nonlinearity | Pick<KaimingOptions, 'nonlinearity'>): T;
+export function kaimingNormal_<T extends Tensor>(tensor: T, ...args: unknown[]): T {
+  const { a, mode, nonlinearity } = kaimingArgs('kaimingNormal_', tensor, args);
   if (tensor.numel() === 0) return tensor;
-  const fan = correctFan(tensor, options.mode ?? 'fan_in');
-  const gain = calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0);
+  const fan = correctFan(tensor, mode);
+  const gain = calculateGain(nonlinearity, a);
   return normal_(tensor, 0, gain / Math.sqrt(fan));
 }
 
 /**
  * `xavier_uniform_(tensor, gain=1)`: U(±a) with a = gain · √(6 / (fanIn + fanOut)) (Glorot &
- * Bengio 2010).
+ * Bengio 2010). `xavierUniform_(w, 2)` is `xavierUniform_(w, { gain: 2 })`.
  */
-export function xavierUniform_<T extends Tensor>(tensor: T, gain = 1): T {
+export function xavierUniform_<T extends Tensor>(tensor: T, gain?: number | { gain?: number }): T;
+export function xavierUniform_<T extends Tensor>(tensor: T, ...args: unknown[]): T {
+  const { gain } = numbers('xavierUniform_', tensor, args, { gain: 1 });
   const [fanIn, fanOut] = _calculateFanInAndFanOut(tensor);
-  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  const std = gain! * Math.sqrt(2 / (fanIn + fanOut));
   const a = Math.sqrt(3) * std;
   return uniform_(tensor, -a, a);
 }
 
 /** `xavier_normal_(tensor, gain=1)`: N(0, std²) with std = gain · √(2 / (fanIn + fanOut)). */
-export function xavierNormal_<T extends Tensor>(tensor: T, gain = 1): T {
+export function xavierNormal_<T extends Tensor>(tensor: T, gain?: number | { gain?: number }): T;
+export function xavierNormal_<T extends Tensor>(tensor: T, ...args: unknown[]): T {
+  const { gain } = numbers('xavierNormal_', tensor, args, { gain: 1 });
   const [fanIn, fanOut] = _calculateFanInAndFanOut(tensor);
-  return normal_(tensor, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
+  return normal_(tensor, 0, gain! * Math.sqrt(2 / (fanIn + fanOut)));
 }

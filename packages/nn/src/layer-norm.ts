@@ -1,6 +1,7 @@
 /** `LayerNorm` (`torch.nn.LayerNorm`). */
 import { ones, zeros, type Tensor } from '@flint/tensor';
-import { layerNorm } from './functional/normalization.js';
+import { bindArgs, boolArg, factoryArgs, numberArg } from './args.js';
+import { layerNorm, normalizedShapeArg } from './functional/normalization.js';
 import { ones_, zeros_ } from './init.js';
 import { Module } from './module.js';
 import { ownParameter, type Parameter } from './parameter.js';
@@ -13,6 +14,10 @@ export interface LayerNormOptions {
   elementwiseAffine?: boolean;
   /** With `elementwiseAffine`, learn the shift too (default `true`). */
   bias?: boolean;
+  /** Only `'cpu'`. */
+  device?: 'cpu' | null;
+  /** Only `'float32'`. */
+  dtype?: 'float32' | null;
 }
 
 /**
@@ -27,14 +32,29 @@ export class LayerNorm extends Module {
   readonly eps: number;
   readonly elementwiseAffine: boolean;
 
-  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+  /**
+   * `new LayerNorm(4, { eps: 1e-6 })`, or PyTorch's positional
+   * `new LayerNorm([2, 4], 1e-6, false)` (eps, elementwiseAffine, bias).
+   */
+  constructor(normalizedShape: number | readonly number[], options?: LayerNormOptions);
+  constructor(
+    normalizedShape: number | readonly number[],
+    eps?: number,
+    elementwiseAffine?: boolean | Omit<LayerNormOptions, 'eps'>,
+    bias?: boolean | Omit<LayerNormOptions, 'eps' | 'elementwiseAffine'>,
+  );
+  constructor(normalizedShape: number | readonly number[], ...args: unknown[]) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    this.eps = options.eps ?? 1e-5;
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    const op = 'LayerNorm';
+    this.normalizedShape = normalizedShapeArg(op, normalizedShape);
+    const a = bindArgs(op, args, ['eps', 'elementwiseAffine', 'bias', 'device', 'dtype']);
+    factoryArgs(op, a);
+    this.eps = numberArg(op, 'eps', a.eps, 1e-5);
+    this.elementwiseAffine = boolArg(op, 'elementwiseAffine', a.elementwiseAffine, true);
+    const bias = boolArg(op, 'bias', a.bias, true);
     const affine = this.elementwiseAffine;
     this.registerParameter('weight', affine ? ownParameter(ones(this.normalizedShape)) : null);
-    this.registerParameter('bias', affine && (options.bias ?? true) ? ownParameter(zeros(this.normalizedShape)) : null);
+    this.registerParameter('bias', affine && bias ? ownParameter(zeros(this.normalizedShape)) : null);
   }
 
   resetParameters(): void {

@@ -5,10 +5,15 @@ import { kaimingUniform_, uniform_, _calculateFanInAndFanOut } from './init.js';
 import { Module } from './module.js';
 import { ownParameter, type Parameter } from './parameter.js';
 import { pyBool } from './repr.js';
+import { bindArgs, boolArg, factoryArgs, sizeArg } from './args.js';
 
 export interface LinearOptions {
   /** Learn an additive bias (default `true`). */
   bias?: boolean;
+  /** Only `'cpu'`. */
+  device?: 'cpu' | null;
+  /** Only `'float32'`. */
+  dtype?: 'float32' | null;
 }
 
 /**
@@ -23,14 +28,21 @@ export class Linear extends Module {
   declare weight: Parameter;
   declare bias: Parameter | null;
 
-  constructor(
-    readonly inFeatures: number,
-    readonly outFeatures: number,
-    options: LinearOptions = {},
-  ) {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+
+  /** `new Linear(4, 3, { bias: false })`, or PyTorch's positional `new Linear(4, 3, false)`. */
+  constructor(inFeatures: number, outFeatures: number, options?: LinearOptions);
+  constructor(inFeatures: number, outFeatures: number, bias?: boolean, options?: Omit<LinearOptions, 'bias'>);
+  constructor(inFeatures: number, outFeatures: number, ...args: unknown[]) {
     super();
+    this.inFeatures = sizeArg('Linear', 'inFeatures', inFeatures);
+    this.outFeatures = sizeArg('Linear', 'outFeatures', outFeatures);
+    const a = bindArgs('Linear', args, ['bias', 'device', 'dtype']);
+    factoryArgs('Linear', a);
+    const bias = boolArg('Linear', 'bias', a.bias, true);
     this.weight = ownParameter(empty([outFeatures, inFeatures]));
-    this.registerParameter('bias', (options.bias ?? true) ? ownParameter(empty([outFeatures])) : null);
+    this.registerParameter('bias', bias ? ownParameter(empty([outFeatures])) : null);
     this.resetParameters();
   }
 

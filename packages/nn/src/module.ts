@@ -28,6 +28,7 @@
  */
 import { noGrad } from '@flint/autograd';
 import { Tensor, graphPending, isGradEnabled, tick } from '@flint/tensor';
+import { bindArgs, boolArg, describeValue, isOptionsObject } from './args.js';
 import { Parameter } from './parameter.js';
 import { shapeStr, typeName } from './repr.js';
 
@@ -66,6 +67,28 @@ export interface NamedMembersOptions {
 }
 
 type AnyHook = (...args: any[]) => unknown;
+
+/**
+ * What `loadStateDict` accepts: an object of name → tensor (plain or prototype-less, as
+ * `stateDict()` and `load()` return), or a `Map`.
+ */
+export type StateDictLike = Record<string, Tensor> | ReadonlyMap<string, Tensor>;
+
+/** Binds `(prefix?, recurse?, removeDuplicate?)` or `{ prefix, recurse, removeDuplicate }`. */
+function membersArgs(op: string, args: readonly unknown[]): NamedMembersOptions {
+  const a = bindArgs(op, args, ['prefix', 'recurse', 'removeDuplicate']);
+  if (a.prefix !== undefined && typeof a.prefix !== 'string') throw new TypeError(`${op}: prefix must be a string (got ${describeValue(a.prefix)})`);
+  return {
+    prefix: (a.prefix as string | undefined) ?? '',
+    recurse: boolArg(op, 'recurse', a.recurse, true),
+    removeDuplicate: boolArg(op, 'removeDuplicate', a.removeDuplicate, true),
+  };
+}
+
+/** Binds `(recurse?)` or `{ recurse }`. */
+function recurseArg(op: string, args: readonly unknown[]): boolean {
+  return boolArg(op, 'recurse', bindArgs(op, args, ['recurse']).recurse, true);
+}
 
 /**
  * The call signature of every module: `model(...args)` takes what `forward` takes and returns what
@@ -146,14 +169,16 @@ export class Module {
    * `register_buffer(name, tensor, persistent=True)`: state that is not a parameter (running
    * statistics). Persistent buffers are part of `stateDict()`. The tensor is kept alive.
    */
-  registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
+  registerBuffer(name: string, tensor: Tensor | null, persistent?: boolean | { persistent?: boolean }): void;
+  registerBuffer(name: string, tensor: Tensor | null, ...args: unknown[]): void {
+    const persistent = boolArg('registerBuffer', 'persistent', bindArgs('registerBuffer', args, ['persistent']).persistent, true);
     checkName(this, name, 'buffer', this._buffers);
     if (tensor !== null && !(tensor instanceof Tensor)) {
       throw new TypeError(`cannot assign '${typeName(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     }
     dropSlot(this, this._parameters, name);
     this._modules.delete(name);
-    if (options.persistent ?? true) this._nonPersistentBuffers.delete(name);
+    if (persistent) this._nonPersistentBuffers.delete(name);
     else this._nonPersistentBuffers.add(name);
     setSlot(this, this._buffers, name, tensor);
   }
@@ -172,11 +197,21 @@ export class Module {
 
   // ---- traversal ------------------------------------------------------------------------------
 
-  /** `named_modules()`: this module (name `prefix`) and all below it, depth first. */
-  namedModules(options: { prefix?: string; removeDuplicate?: boolean } = {}): [string, Module][] {
+  /**
+   * `named_modules(memo=None, prefix='', remove_duplicate=True)`: this module (name `prefix`) and
+   * all below it, depth first. `memo` (a `Set`) lists modules to skip, as PyTorch's.
+   */
+  namedModules(options?: { memo?: Set<Module> | null; prefix?: string; removeDuplicate?: boolean }): [string, Module][];
+  namedModules(memo?: Set<Module> | null, prefix?: string, removeDuplicate?: boolean | { removeDuplicate?: boolean }): [string, Module][];
+  namedModules(...args: unknown[]): [string, Module][] {
+    const op = 'namedModules';
+    const a = bindArgs(op, args, ['memo', 'prefix', 'removeDuplicate']);
+    if (a.memo !== undefined && a.memo !== null && !(a.memo instanceof Set)) throw new TypeError(`${op}: memo must be a Set of modules (got ${describeValue(a.memo)})`);
+    if (a.prefix !== undefined && typeof a.prefix !== 'string') throw new TypeError(`${op}: prefix must be a string (got ${describeValue(a.prefix)})`);
+    const options = { prefix: a.prefix as string | undefined };
     const out: [string, Module][] = [];
-    const memo = new Set<Module>();
-    const removeDuplicate = options.removeDuplicate ?? true;
+    const memo = (a.memo as Set<Module> | null | undefined) ?? new Set<Module>();
+    const removeDuplicate = boolArg(op, 'removeDuplicate', a.removeDuplicate, true);
     const visit = (m: Module, prefix: string) => {
       if (removeDuplicate) {
         if (memo.has(m)) return;
@@ -212,24 +247,33 @@ export class Module {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** `named_parameters()`: dotted names (`layer1.weight`); a shared parameter once. */
-  namedParameters(options: NamedMembersOptions = {}): [string, Parameter][] {
-    return this._namedMembers((m) => m._parameters, options);
+  /**
+   * `named_parameters(prefix='', recurse=True, remove_duplicate=True)`: dotted names
+   * (`layer1.weight`); a shared parameter once.
+   */
+  namedParameters(options?: NamedMembersOptions): [string, Parameter][];
+  namedParameters(prefix?: string, recurse?: boolean, removeDuplicate?: boolean | Pick<NamedMembersOptions, 'removeDuplicate'>): [string, Parameter][];
+  namedParameters(...args: unknown[]): [string, Parameter][] {
+    return this._namedMembers((m) => m._parameters, membersArgs('namedParameters', args));
   }
 
-  /** `parameters()`. */
-  parameters(options: { recurse?: boolean } = {}): Parameter[] {
-    return this.namedParameters(options).map(([, p]) => p);
+  /** `parameters(recurse=True)`: `parameters(false)` is `parameters({ recurse: false })`. */
+  parameters(recurse?: boolean | { recurse?: boolean }): Parameter[];
+  parameters(...args: unknown[]): Parameter[] {
+    return this.namedParameters({ recurse: recurseArg('parameters', args) }).map(([, p]) => p);
   }
 
-  /** `named_buffers()`, persistent or not. */
-  namedBuffers(options: NamedMembersOptions = {}): [string, Tensor][] {
-    return this._namedMembers((m) => m._buffers, options);
+  /** `named_buffers(prefix='', recurse=True, remove_duplicate=True)`, persistent or not. */
+  namedBuffers(options?: NamedMembersOptions): [string, Tensor][];
+  namedBuffers(prefix?: string, recurse?: boolean, removeDuplicate?: boolean | Pick<NamedMembersOptions, 'removeDuplicate'>): [string, Tensor][];
+  namedBuffers(...args: unknown[]): [string, Tensor][] {
+    return this._namedMembers((m) => m._buffers, membersArgs('namedBuffers', args));
   }
 
-  /** `buffers()`. */
-  buffers(options: { recurse?: boolean } = {}): Tensor[] {
-    return this.namedBuffers(options).map(([, b]) => b);
+  /** `buffers(recurse=True)`. */
+  buffers(recurse?: boolean | { recurse?: boolean }): Tensor[];
+  buffers(...args: unknown[]): Tensor[] {
+    return this.namedBuffers({ recurse: recurseArg('buffers', args) }).map(([, b]) => b);
   }
 
   /**
@@ -295,7 +339,9 @@ export class Module {
   // ---- modes and gradients --------------------------------------------------------------------
 
   /** `train(mode=True)`: sets training mode on this module and every submodule. */
-  train(mode = true): this {
+  train(mode?: boolean | { mode?: boolean }): this;
+  train(...args: unknown[]): this {
+    const mode = bindArgs('train', args, ['mode']).mode ?? true;
     if (typeof mode !== 'boolean') throw new TypeError('training mode is expected to be boolean');
     for (const m of this.modules()) m.training = mode;
     return this;
@@ -306,9 +352,15 @@ export class Module {
     return this.train(false);
   }
 
-  /** `zero_grad(set_to_none=True)`: drops (or zeroes) the `.grad` of every parameter. */
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const setToNone = options.setToNone ?? true;
+  /**
+   * `zero_grad(set_to_none=True)`: drops (or, with `setToNone: false`, zeroes in place) the
+   * `.grad` of every parameter. The default follows PyTorch 2.x, `set_to_none=True` (PyTorch
+   * 1.13's default was `False`); dropping saves memory and a kernel per parameter, and optimizers
+   * skip a parameter whose `.grad` is `null`. `zeroGrad(false)` is `zeroGrad({ setToNone: false })`.
+   */
+  zeroGrad(setToNone?: boolean | { setToNone?: boolean }): void;
+  zeroGrad(...args: unknown[]): void {
+    const setToNone = boolArg('zeroGrad', 'setToNone', bindArgs('zeroGrad', args, ['setToNone']).setToNone, true);
     for (const p of this.parameters()) {
       if (p._grad === null) continue;
       if (setToNone) p._setGrad(null);
@@ -317,13 +369,16 @@ export class Module {
   }
 
   /** `requires_grad_(requires_grad=True)`: sets `requiresGrad` on every parameter. */
-  requiresGrad_(requiresGrad = true): this {
+  requiresGrad_(requiresGrad?: boolean | { requiresGrad?: boolean }): this;
+  requiresGrad_(...args: unknown[]): this {
+    const requiresGrad = boolArg('requiresGrad_', 'requiresGrad', bindArgs('requiresGrad_', args, ['requiresGrad']).requiresGrad, true);
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
     return this;
   }
 
   /** `apply(fn)`: calls `fn` on every submodule (children first), then on this one. */
   apply(fn: (module: Module) => void): this {
+    if (typeof fn !== 'function') throw new TypeError(`apply: fn must be a function (got ${describeValue(fn)})`);
     for (const m of this.children()) m.apply(fn);
     fn(this);
     return this;
@@ -350,14 +405,27 @@ export class Module {
   // ---- state dict -----------------------------------------------------------------------------
 
   /**
-   * `state_dict()`: parameters and persistent buffers under PyTorch's dotted keys, in PyTorch's
-   * order. Values are detached tensors holding the current values (`keepVars: true` gives the
-   * parameters themselves). A shared parameter appears under each of its names, as in PyTorch.
+   * `state_dict(destination=None, prefix='', keep_vars=False)`: parameters and persistent buffers
+   * under PyTorch's dotted keys, in PyTorch's order. Values are detached tensors holding the
+   * current values (`keepVars: true` gives the parameters themselves). A shared parameter appears
+   * under each of its names, as in PyTorch. The result is a prototype-less object, so any key
+   * (`constructor`, `__proto__`) is an ordinary own key; `destination` fills and returns an object
+   * of yours instead.
    */
-  stateDict(options: { prefix?: string; keepVars?: boolean } = {}): Record<string, Tensor> {
-    const out: Record<string, Tensor> = {};
-    const keepVars = options.keepVars ?? false;
-    for (const [key, t] of this._stateEntries(options.prefix ?? '')) out[key] = keepVars ? t : t.detach();
+  stateDict(options: { destination?: Record<string, Tensor> | null; prefix?: string; keepVars?: boolean } = {}): Record<string, Tensor> {
+    const op = 'stateDict';
+    if (!isOptionsObject(options)) throw new TypeError(`${op}: expected an options object { destination, prefix, keepVars } (got ${describeValue(options)})`);
+    const a = bindArgs(op, [options], ['destination', 'prefix', 'keepVars']);
+    if (a.prefix !== undefined && typeof a.prefix !== 'string') throw new TypeError(`${op}: prefix must be a string (got ${describeValue(a.prefix)})`);
+    if (a.destination !== undefined && a.destination !== null && (typeof a.destination !== 'object' || a.destination instanceof Map)) {
+      throw new TypeError(`${op}: destination must be an object (got ${describeValue(a.destination)})`);
+    }
+    const keepVars = boolArg(op, 'keepVars', a.keepVars, false);
+    const out = (a.destination as Record<string, Tensor> | null | undefined) ?? (Object.create(null) as Record<string, Tensor>);
+    for (const [key, t] of this._stateEntries((a.prefix as string | undefined) ?? '')) {
+      // An own data property whatever the key (`out[key] = …` would set the prototype for `__proto__`).
+      Object.defineProperty(out, key, { value: keepVars ? t : t.detach(), writable: true, enumerable: true, configurable: true });
+    }
     return out;
   }
 
@@ -373,32 +441,43 @@ export class Module {
   /**
    * `load_state_dict(state_dict, strict=True)`: copies values into the existing parameters and
    * buffers, in place (`copy_` under no-grad), so optimizers holding them see the new values.
+   * `stateDict` is an object (plain or prototype-less: only its own keys count, so `__proto__` or
+   * `constructor` are keys like any other) or a `Map`.
    *
-   * Every problem is gathered first: a key of the model absent from `stateDict` (missing), a key
-   * of `stateDict` the model does not have (unexpected), a tensor of the wrong shape or dtype. A
-   * shape or dtype mismatch always throws; missing and unexpected keys throw only with `strict`.
-   * The error lists them all, in PyTorch's format, and then nothing has been changed.
+   * Everything is checked before anything is written: a key of the model absent from `stateDict`
+   * (missing), a key of `stateDict` the model does not have (unexpected), a value that is not a
+   * tensor, a disposed tensor (in the checkpoint or in the model), a wrong shape or dtype. Any of
+   * the last four always throws; missing and unexpected keys throw only with `strict`. The error
+   * lists every problem, in PyTorch's format, and then nothing has been changed.
+   * `loadStateDict(sd, false)` is `loadStateDict(sd, { strict: false })`.
    */
-  loadStateDict(stateDict: Record<string, Tensor>, options: { strict?: boolean } = {}): IncompatibleKeys {
-    const strict = options.strict ?? true;
+  loadStateDict(stateDict: StateDictLike, strict?: boolean | { strict?: boolean }): IncompatibleKeys;
+  loadStateDict(stateDictArg: StateDictLike, ...args: unknown[]): IncompatibleKeys {
+    const op = 'loadStateDict';
+    const strict = boolArg(op, 'strict', bindArgs(op, args, ['strict']).strict, true);
+    const given = stateDictEntries(stateDictArg, op);
     const missingKeys: string[] = [];
     const unexpectedKeys: string[] = [];
     const errors: string[] = [];
     const copies: [Tensor, Tensor][] = [];
-    const keys = Object.keys(stateDict);
+    const keys = [...given.keys()];
     const visit = (m: Module, prefix: string) => {
       const local = new Map<string, Tensor>();
       for (const [name, p] of m._parameters) if (p) local.set(name, p);
       for (const [name, b] of m._buffers) if (b && !m._nonPersistentBuffers.has(name)) local.set(name, b);
       for (const [name, current] of local) {
         const key = prefix + name;
-        if (!Object.hasOwn(stateDict, key)) {
+        if (!given.has(key)) {
           missingKeys.push(key);
           continue;
         }
-        const input = stateDict[key];
+        const input = given.get(key);
         if (!(input instanceof Tensor)) {
           errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeName(input)}`);
+        } else if (input.isReleased) {
+          errors.push(`While copying the parameter named "${key}", the tensor from checkpoint has been disposed (released); its values are gone.`);
+        } else if (current.isReleased) {
+          errors.push(`While copying the parameter named "${key}", the tensor in current model has been disposed (released); the model cannot be loaded into.`);
         } else if (input.shape.length !== current.shape.length || input.shape.some((d, i) => d !== current.shape[i])) {
           errors.push(
             `size mismatch for ${key}: copying a param with shape ${shapeStr(input.shape)} from checkpoint, the shape in current model is ${shapeStr(current.shape)}.`,
@@ -425,7 +504,11 @@ export class Module {
     }
     if (errors.length > 0) throw new Error(`Error(s) in loading state_dict for ${this._getName()}:\n\t${errors.join('\n\t')}`);
     noGrad(() => {
-      for (const [current, input] of copies) current.copy_(input);
+      // A value that is itself one of this model's tensors (a state dict taken with keepVars, with
+      // keys crossed) is read before anything is overwritten.
+      const targets = new Set(copies.map(([current]) => current));
+      const sources = copies.map(([current, input]) => [current, targets.has(input) && input !== current ? input.clone() : input] as const);
+      for (const [current, input] of sources) if (current !== input) current.copy_(input);
     });
     return { missingKeys, unexpectedKeys };
   }
@@ -459,6 +542,26 @@ export class Module {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+// ---- state dicts ------------------------------------------------------------------------------
+
+/**
+ * The entries of what `loadStateDict` was given: a `Map`, or an object's own enumerable string
+ * keys (never inherited ones, so `__proto__` or `constructor` are found only when really there).
+ */
+function stateDictEntries(sd: unknown, op: string): Map<string, unknown> {
+  if (sd instanceof Map) {
+    for (const key of sd.keys()) if (typeof key !== 'string') throw new TypeError(`${op}: state dict keys must be strings (got ${describeValue(key)})`);
+    return sd as Map<string, unknown>;
+  }
+  if (sd instanceof Module) throw new TypeError(`${op}: expected a state dict, got the module ${sd._getName()}; pass its stateDict()`);
+  if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor) {
+    throw new TypeError(`${op}: expected a state dict (an object or Map of name → Tensor), got ${describeValue(sd)}`);
+  }
+  const out = new Map<string, unknown>();
+  for (const key of Object.keys(sd)) out.set(key, (sd as Record<string, unknown>)[key]);
+  return out;
 }
 
 // ---- the call ---------------------------------------------------------------------------------
@@ -605,6 +708,9 @@ function hasSetter(obj: object, name: string): boolean {
 
 const registrationTraps: ProxyHandler<Module> = {
   set(target, key, value, receiver) {
+    if (key === '__proto__' && (value instanceof Tensor || value instanceof Module)) {
+      throw new TypeError(`cannot assign a ${value instanceof Module ? 'Module' : 'Tensor'} to '__proto__': that name sets the object's prototype in JavaScript; choose another name`);
+    }
     if (typeof key === 'string' && !Object.hasOwn(target, key) && hasSetter(target, key)) return Reflect.set(target, key, value, receiver);
     if (typeof key === 'string' && assign(proxyOf(target), key, value)) return true;
     return Reflect.set(target, key, value);

@@ -1,9 +1,25 @@
 /** Gradient clipping (`torch.nn.utils.clip_grad_norm_`, `clip_grad_value_`). */
 import { Tensor, stack, tensor, withGradMode } from '@flint/tensor';
+import { bindArgs, boolArg, describeValue, numberArg } from '../args.js';
 
-function withGrads(parameters: Tensor | Iterable<Tensor>): Tensor[] {
+function withGrads(parameters: Tensor | Iterable<Tensor>, op: string): Tensor[] {
+  const iterable = parameters !== null && typeof parameters === 'object' && Symbol.iterator in parameters;
+  if (!(parameters instanceof Tensor) && !iterable) throw new TypeError(`${op}: parameters must be a Tensor or an iterable of Tensors (got ${describeValue(parameters)})`);
   const list = parameters instanceof Tensor ? [parameters] : [...parameters];
+  list.forEach((p, i) => {
+    if (!(p instanceof Tensor)) throw new TypeError(`${op}: parameters[${i}] is not a Tensor (got ${describeValue(p)})`);
+  });
   return list.filter((p) => p._grad !== null);
+}
+
+export interface ClipGradNormOptions {
+  maxNorm?: number;
+  /** The p of the norm (default 2); `Infinity` (or `'inf'`) for the max norm. */
+  normType?: number | 'inf';
+  /** Throw when the total norm is NaN or infinite (default false). */
+  errorIfNonfinite?: boolean;
+  /** Accepted for ported code; no effect. */
+  foreach?: boolean | null;
 }
 
 /**
@@ -12,13 +28,21 @@ function withGrads(parameters: Tensor | Iterable<Tensor>): Tensor[] {
  * (by maxNorm / (total + 1e-6) when it exceeds). Returns the total norm before clipping as a
  * 0-d tensor. `normType` may be `Infinity`.
  */
+export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, options: ClipGradNormOptions & { maxNorm: number }): Tensor;
 export function clipGradNorm_(
   parameters: Tensor | Iterable<Tensor>,
   maxNorm: number,
-  normType = 2,
-  options: { errorIfNonfinite?: boolean } = {},
-): Tensor {
-  const params = withGrads(parameters);
+  normType?: number | 'inf' | Omit<ClipGradNormOptions, 'maxNorm'>,
+  errorIfNonfinite?: boolean | Omit<ClipGradNormOptions, 'maxNorm' | 'normType'>,
+): Tensor;
+export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, ...args: unknown[]): Tensor {
+  const op = 'clipGradNorm_';
+  const a = bindArgs(op, args, ['maxNorm', 'normType', 'errorIfNonfinite', 'foreach']);
+  if (a.maxNorm === undefined) throw new TypeError(`${op}: missing required argument 'maxNorm'`);
+  const maxNorm = numberArg(op, 'maxNorm', a.maxNorm, 0);
+  const normType = a.normType === 'inf' ? Infinity : numberArg(op, 'normType', a.normType, 2);
+  const options = { errorIfNonfinite: boolArg(op, 'errorIfNonfinite', a.errorIfNonfinite, false) };
+  const params = withGrads(parameters, op);
   if (params.length === 0) return tensor(0);
   return withGradMode(false, () => {
     const grads = params.map((p) => p._grad!);
@@ -41,8 +65,14 @@ export function clipGradNorm_(
 }
 
 /** `clip_grad_value_(parameters, clip_value)`: clamps every gradient, in place, to ±clipValue. */
-export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number | { clipValue: number }): void;
+export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, ...args: unknown[]): void {
+  const op = 'clipGradValue_';
+  const a = bindArgs(op, args, ['clipValue', 'foreach']);
+  if (a.clipValue === undefined) throw new TypeError(`${op}: missing required argument 'clipValue'`);
+  const clipValue = numberArg(op, 'clipValue', a.clipValue, 0);
+  const params = withGrads(parameters, op);
   withGradMode(false, () => {
-    for (const p of withGrads(parameters)) p._grad!.clamp_(-clipValue, clipValue);
+    for (const p of params) p._grad!.clamp_(-clipValue, clipValue);
   });
 }
