@@ -67,9 +67,11 @@ export const LOSS_ARGS = {
   klDiv: ['sizeAverage', 'reduce', 'reduction', 'logTarget'],
 } as const;
 
-function lossInputs(op: string, input: unknown, target: unknown): void {
+/** Checks a loss's two tensors and binds its other arguments in PyTorch's order (`LOSS_ARGS`). */
+function lossArgs(op: keyof typeof LOSS_ARGS, input: unknown, target: unknown, args: readonly unknown[]): Record<string, unknown> {
   checkTensor(op, input);
   checkTensor(op, target, 'target');
+  return bindLoss(op, args, LOSS_ARGS[op]);
 }
 
 function reduce(loss: Tensor, reduction: Reduction): Tensor {
@@ -172,8 +174,7 @@ export function nllLoss(
 ): Tensor;
 export function nllLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
   const op = 'nllLoss';
-  lossInputs(op, input, target);
-  const options = classLossOptions(op, bindLoss(op, args, LOSS_ARGS.nllLoss));
+  const options = classLossOptions(op, lossArgs(op, input, target, args));
   checkClassTarget(input, target, op);
   const { loss, w } = pick(classesLast(input), target.flatten(), options, op);
   const reduction = options.reduction;
@@ -206,8 +207,7 @@ export function crossEntropy(
 ): Tensor;
 export function crossEntropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
   const op = 'crossEntropy';
-  lossInputs(op, input, target);
-  const a = bindLoss(op, args, LOSS_ARGS.crossEntropy);
+  const a = lossArgs(op, input, target, args);
   const options = classLossOptions(op, a);
   const { reduction, weight } = options;
   const eps = numberArg(op, 'labelSmoothing', a.labelSmoothing, 0);
@@ -246,8 +246,7 @@ export function mseLoss(input: Tensor, target: Tensor, options?: ReductionOption
 export function mseLoss(input: Tensor, target: Tensor, ...args: LegacyArgs): Tensor;
 export function mseLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
   const op = 'mseLoss';
-  lossInputs(op, input, target);
-  const reduction = reductionOf(bindLoss(op, args, LOSS_ARGS.mseLoss), op);
+  const reduction = reductionOf(lossArgs(op, input, target, args), op);
   sameShape(input, target, op);
   return reduce(input.sub(target).square(), reduction);
 }
@@ -257,8 +256,7 @@ export function l1Loss(input: Tensor, target: Tensor, options?: ReductionOptions
 export function l1Loss(input: Tensor, target: Tensor, ...args: LegacyArgs): Tensor;
 export function l1Loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
   const op = 'l1Loss';
-  lossInputs(op, input, target);
-  const reduction = reductionOf(bindLoss(op, args, LOSS_ARGS.l1Loss), op);
+  const reduction = reductionOf(lossArgs(op, input, target, args), op);
   sameShape(input, target, op);
   return reduce(input.sub(target).abs(), reduction);
 }
@@ -283,8 +281,7 @@ export function smoothL1Loss(
 ): Tensor;
 export function smoothL1Loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
   const op = 'smoothL1Loss';
-  lossInputs(op, input, target);
-  const a = bindLoss(op, args, LOSS_ARGS.smoothL1Loss);
+  const a = lossArgs(op, input, target, args);
   const reduction = reductionOf(a, op);
   sameShape(input, target, op);
   const beta = numberArg(op, 'beta', a.beta, 1);
@@ -308,8 +305,7 @@ export function huberLoss(input: Tensor, target: Tensor, options?: HuberLossOpti
 export function huberLoss(input: Tensor, target: Tensor, reduction?: Reduction, delta?: number | Pick<HuberLossOptions, 'delta'>): Tensor;
 export function huberLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
   const op = 'huberLoss';
-  lossInputs(op, input, target);
-  const a = bindLoss(op, args, LOSS_ARGS.huberLoss);
+  const a = lossArgs(op, input, target, args);
   const reduction = reductionOf(a, op);
   sameShape(input, target, op);
   const delta = numberArg(op, 'delta', a.delta, 1);
@@ -332,8 +328,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BCEO
 export function binaryCrossEntropy(input: Tensor, target: Tensor, weight?: Tensor | null, ...rest: LegacyArgs): Tensor;
 export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
   const op = 'binaryCrossEntropy';
-  lossInputs(op, input, target);
-  const a = bindLoss(op, args, LOSS_ARGS.binaryCrossEntropy);
+  const a = lossArgs(op, input, target, args);
   const reduction = reductionOf(a, op);
   sameShape(input, target, op);
   const logX = input.log().clamp(-100);
@@ -365,8 +360,7 @@ export function binaryCrossEntropyWithLogits(
 ): Tensor;
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
-  lossInputs(op, input, target);
-  const a = bindLoss(op, args, LOSS_ARGS.binaryCrossEntropyWithLogits);
+  const a = lossArgs(op, input, target, args);
   const reduction = reductionOf(a, op);
   sameShape(input, target, op);
   const posWeight = (a.posWeight as Tensor | null | undefined) ?? null;
@@ -403,8 +397,7 @@ export function klDiv(
 ): Tensor;
 export function klDiv(input: Tensor, target: Tensor, ...args: unknown[]): Tensor {
   const op = 'klDiv';
-  lossInputs(op, input, target);
-  const a = bindLoss(op, args, LOSS_ARGS.klDiv);
+  const a = lossArgs(op, input, target, args);
   const r = a.reduction ?? 'mean';
   if (a.logTarget !== undefined && typeof a.logTarget !== 'boolean') throw new TypeError(`${op}: logTarget must be a boolean (got ${describeValue(a.logTarget)})`);
   sameShape(input, target, op);
