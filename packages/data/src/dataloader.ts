@@ -10,9 +10,9 @@
  * `generator` (default: the global generator seeded by `manualSeed`), so a seed fixes the order of
  * every epoch. Batches are built synchronously in the calling thread (`num_workers=0`).
  */
-import { defaultGenerator, Generator, randperm } from '@flint/tensor';
+import { bindArgs, defaultGenerator, describeValue, Generator, randperm } from '@flint/tensor';
 import { defaultCollate, type Collated } from './collate.js';
-import { checkDataset, datasetLength, describeValue, type Dataset } from './dataset.js';
+import { checkDataset, datasetLength, type Dataset } from './dataset.js';
 
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1). */
@@ -65,32 +65,11 @@ const POSITIONAL = [
 ] as const;
 const KEYWORD_ONLY = ['prefetchFactor', 'persistentWorkers', 'pinMemoryDevice'] as const;
 
-const isOptionsObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
-
-/** Python-style binding of `DataLoader(dataset, batch_size, shuffle, …, **kwargs)`. */
-function bind(args: readonly unknown[]): Record<string, unknown> {
-  const op = 'DataLoader';
-  const out: Record<string, unknown> = Object.create(null);
-  let end = args.length;
-  while (end > 0 && args[end - 1] === undefined) end--;
-  for (let i = 0; i < end; i++) {
-    const a = args[i];
-    if (i === end - 1 && isOptionsObject(a)) {
-      for (const key of Object.keys(a)) {
-        if (!(POSITIONAL as readonly string[]).includes(key) && !(KEYWORD_ONLY as readonly string[]).includes(key)) {
-          throw new TypeError(`${op}: got an unexpected option '${key}'; its options are ${[...POSITIONAL, ...KEYWORD_ONLY].join(', ')}`);
-        }
-        if (a[key] === undefined) continue;
-        if (Object.hasOwn(out, key)) throw new TypeError(`${op}: got multiple values for argument '${key}'`);
-        out[key] = a[key];
-      }
-      break;
-    }
-    if (i >= POSITIONAL.length) throw new TypeError(`${op}: takes at most ${POSITIONAL.length + 1} positional arguments but ${end + 1} were given`);
-    if (a !== undefined) out[POSITIONAL[i]!] = a;
-  }
-  return out;
+/** Python-style binding of `DataLoader(dataset, batch_size, shuffle, …, **kwargs)` (after the dataset). */
+function bind(dataset: unknown, args: readonly unknown[]): Record<string, unknown> {
+  const o = bindArgs('DataLoader', [dataset, ...args], ['dataset', ...POSITIONAL], KEYWORD_ONLY);
+  delete o.dataset;
+  return o;
 }
 
 function unsupported(o: Record<string, unknown>, name: string, why: string): void {
@@ -118,7 +97,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   constructor(dataset: Dataset<T>, batchSize?: number, shuffle?: boolean | Omit<DataLoaderOptions<T, B>, 'batchSize'>, options?: Omit<DataLoaderOptions<T, B>, 'batchSize' | 'shuffle'>);
   constructor(dataset: Dataset<T>, ...args: unknown[]) {
     checkDataset(dataset, 'DataLoader');
-    const o = bind(args);
+    const o = bind(dataset, args);
     const { batchSize = 1, shuffle = false, generator, dropLast = false, collateFn } = o as DataLoaderOptions<T, B>;
     if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize <= 0) {
       throw new RangeError(`DataLoader: batch_size should be a positive integer value, but got batch_size=${typeof batchSize === 'string' ? `'${batchSize}'` : String(batchSize)}`);

@@ -6,7 +6,7 @@
  * `DataLoader` with the default collate can build a batch with one gather instead of one slice
  * per sample and a `stack`.
  */
-import { keep, Tensor, tensor } from '@flint/tensor';
+import { keep, Tensor, tensor, describeValue } from '@flint/tensor';
 import type { Collated } from './collate.js';
 
 /**
@@ -28,15 +28,6 @@ export abstract class Dataset<T> {
     const n = datasetLength(this, 'Dataset iterator');
     for (let i = 0; i < n; i++) yield this.get(i);
   }
-}
-
-/** @internal `string '3'`, `number 1.5`, `null`, `Object`: a value as error messages show it. */
-export function describeValue(v: unknown): string {
-  if (typeof v === 'string') return `string '${v}'`;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
-  return (v as { constructor?: { name?: string } }).constructor?.name || 'object';
 }
 
 /** @internal The class name of a dataset, for messages. */

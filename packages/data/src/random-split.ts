@@ -2,8 +2,8 @@
  * `torch.utils.data.random_split(dataset, lengths, generator)`: splits a dataset into
  * non-overlapping random `Subset`s.
  */
-import { defaultGenerator, Generator, randperm } from '@flint/tensor';
-import { checkDataset, datasetLength, describeValue, Subset, type Dataset } from './dataset.js';
+import { defaultGenerator, describeValue, Generator, randperm } from '@flint/tensor';
+import { checkDataset, datasetLength, Subset, type Dataset } from './dataset.js';
 
 /** Python's `math.isclose(a, b)` (rel_tol 1e-9). */
 const isClose = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));

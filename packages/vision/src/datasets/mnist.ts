@@ -23,7 +23,7 @@
  * accept a batch. `data` (float32 `[N, 28, 28]`, 0..255) and `targets` (int32 `[N]`) expose the
  * whole split as tensors, created on first use.
  */
-import { keep, tensor, type Tensor } from '@flint/tensor';
+import { bindArgs, describeValue, keep, tensor, type Tensor } from '@flint/tensor';
 import { Dataset } from '@flint/data';
 import type { Transform } from '../transforms.js';
 
@@ -43,43 +43,10 @@ export interface MNISTOptions {
 /** torchvision's positional order after `root`. */
 const POSITIONAL = ['train', 'transform', 'targetTransform', 'download'] as const;
 
-const describeValue = (v: unknown): string => {
-  if (typeof v === 'string') return `string '${v}'`;
-  if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v} ${String(v)}`;
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'function') return 'function';
-  return (v as { constructor?: { name?: string } }).constructor?.name || 'object';
-};
-
-const isOptionsObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
-
 /** Binds `(options)`, `(root, options?)` or `(root, train?, transform?, targetTransform?, download?)`. */
 function bindMnist(args: readonly unknown[], withRoot: boolean): MNISTOptions {
   const op = withRoot ? 'MNIST' : 'MNIST.fromBuffers';
-  const known = withRoot ? ['root', ...POSITIONAL] : [...POSITIONAL];
-  const out: Record<string, unknown> = Object.create(null);
-  let rest = args;
-  if (withRoot && !isOptionsObject(args[0])) {
-    out.root = args[0];
-    rest = args.slice(1);
-  }
-  let end = rest.length;
-  while (end > 0 && rest[end - 1] === undefined) end--;
-  for (let i = 0; i < end; i++) {
-    const a = rest[i];
-    if (i === end - 1 && isOptionsObject(a)) {
-      for (const key of Object.keys(a)) {
-        if (!known.includes(key)) throw new TypeError(`${op}: got an unexpected option '${key}'; its options are ${known.join(', ')}`);
-        if (a[key] === undefined) continue;
-        if (Object.hasOwn(out, key)) throw new TypeError(`${op}: got multiple values for argument '${key}'`);
-        out[key] = a[key];
-      }
-      break;
-    }
-    if (i >= POSITIONAL.length) throw new TypeError(`${op}: takes at most ${known.length} arguments (${known.join(', ')}) but more were given`);
-    if (a !== undefined) out[POSITIONAL[i]!] = a;
-  }
+  const out = bindArgs(op, args, withRoot ? ['root', ...POSITIONAL] : [...POSITIONAL]);
   if (out.train !== undefined && typeof out.train !== 'boolean') throw new TypeError(`${op}: train must be a boolean (got ${describeValue(out.train)})`);
   for (const name of ['transform', 'targetTransform']) {
     const f = out[name];
