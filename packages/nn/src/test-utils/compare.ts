@@ -1,14 +1,19 @@
 /** For tests: the PyTorch reference cases and an allclose that names the worst element. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadSafetensors, type Tensor } from '@flint/tensor';
 import { expect } from 'vitest';
 
 /**
- * The reference cases: the project's own (`tests/oracle`, made by scripts/fixtures/oracle_cases.py)
- * always, and the shared oracle (`../shared/oracle` beside the repository) when it is there.
+ * The reference cases: the project's own (`tests/oracle` and each `tests/oracle/<area>/`, made by
+ * the generators in scripts/fixtures) always, and the shared oracle (`../shared/oracle` beside the
+ * repository) when it is there.
  */
+const PROJECT = new URL('../../../../tests/oracle/', import.meta.url);
 export const ORACLES = [
-  { label: 'project', dir: new URL('../../../../tests/oracle/', import.meta.url) },
+  { label: 'project', dir: PROJECT },
+  ...readdirSync(PROJECT, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => ({ label: `project/${e.name}`, dir: new URL(`${e.name}/`, PROJECT) })),
   { label: 'shared', dir: new URL('../../../../../shared/oracle/', import.meta.url) },
 ].filter((o) => existsSync(new URL('cases.json', o.dir)));
 
