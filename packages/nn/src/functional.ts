@@ -25,6 +25,7 @@ export {
   type SoftmaxOptions,
 } from './functional/activation.js';
 export { linear } from './functional/linear.js';
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './functional/attention.js';
 export { dropout, type DropoutOptions } from './functional/dropout.js';
 export { layerNorm, type LayerNormOptions } from './functional/normalization.js';
 export { embedding, oneHot, type EmbeddingOptions } from './functional/sparse.js';

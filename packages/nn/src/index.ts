@@ -15,6 +15,20 @@ export { Flatten, type FlattenOptions } from './flatten.js';
 export { Embedding, type EmbeddingOptions } from './embedding.js';
 export { LayerNorm, type LayerNormOptions } from './layer-norm.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
+export { RNNBase, RNN, LSTM, GRU, type RNNOptions } from './rnn.js';
+export { RNNCellBase, RNNCell, LSTMCell, GRUCell, type RNNCellOptions } from './rnn-cell.js';
+export { MultiheadAttention, NonDynamicallyQuantizableLinear, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './multihead-attention.js';
+export {
+  TransformerEncoderLayer,
+  TransformerEncoder,
+  TransformerDecoderLayer,
+  TransformerDecoder,
+  Transformer,
+  type TransformerLayerOptions,
+  type TransformerOptions,
+  type TransformerActivation,
+  type DecoderMasks,
+} from './transformer.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss } from './loss.js';
 export * as F from './functional.js';
 export * as functional from './functional.js';
