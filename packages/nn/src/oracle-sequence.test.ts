@@ -7,7 +7,7 @@
  */
 import type { Tensor } from '@flint/tensor';
 import { describe, expect, it } from 'vitest';
-import { F, GRU, GRUCell, LSTM, LSTMCell, Module, MultiheadAttention, RNN, RNNCell, TransformerDecoderLayer, TransformerEncoderLayer } from './index.js';
+import { F, GRU, GRUCell, LayerNorm, LSTM, LSTMCell, Module, MultiheadAttention, RNN, RNNCell, Transformer, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer } from './index.js';
 import { expectClose, loadCase, oracleCases, type OracleCase } from './test-utils/compare.js';
 
 type Cfg = Record<string, any>;
@@ -25,6 +25,14 @@ const builders: Record<string, (c: Cfg) => Module> = {
     new TransformerEncoderLayer(c.d_model, c.nhead, { dimFeedforward: c.dim_feedforward, dropout: c.dropout, activation: c.activation, layerNormEps: c.layer_norm_eps, batchFirst: c.batch_first, normFirst: c.norm_first }),
   transformer_decoder_layer: (c) =>
     new TransformerDecoderLayer(c.d_model, c.nhead, { dimFeedforward: c.dim_feedforward, dropout: c.dropout, activation: c.activation, layerNormEps: c.layer_norm_eps, batchFirst: c.batch_first, normFirst: c.norm_first }),
+  transformer_encoder: (c) =>
+    new TransformerEncoder(
+      new TransformerEncoderLayer(c.d_model, c.nhead, { dimFeedforward: c.dim_feedforward, dropout: c.dropout, activation: c.activation, layerNormEps: c.layer_norm_eps, batchFirst: c.batch_first, normFirst: c.norm_first }),
+      c.num_layers,
+      { norm: c.norm ? new LayerNorm(c.d_model) : null },
+    ),
+  transformer: (c) =>
+    new Transformer({ dModel: c.d_model, nhead: c.nhead, numEncoderLayers: c.num_encoder_layers, numDecoderLayers: c.num_decoder_layers, dimFeedforward: c.dim_feedforward, dropout: c.dropout, batchFirst: c.batch_first }),
 };
 
 /** `input`, `input.0`, `input.1.0`, … as the call's positional arguments (arrays nest). */
@@ -47,6 +55,7 @@ function flatten(value: unknown, suffix = ''): Map<string, Tensor | null> {
 }
 
 const MASKS: Record<string, string> = {
+  mask: 'mask',
   attn_mask: 'attnMask',
   key_padding_mask: 'keyPaddingMask',
   src_mask: 'srcMask',
@@ -73,13 +82,15 @@ function call(c: OracleCase, model: Module | null, args: unknown[], data: Record
     }
     case 'transformer_encoder_layer':
     case 'transformer_decoder_layer':
+    case 'transformer_encoder':
+    case 'transformer':
       return Object.keys(m).length ? model!(...args, m) : model!(...args);
     default:
       return model!(...args);
   }
 }
 
-const KINDS = ['rnn', 'lstm', 'gru', 'rnn_cell', 'lstm_cell', 'gru_cell', 'mha', 'sdpa', 'transformer_encoder_layer', 'transformer_decoder_layer'];
+const KINDS = ['rnn', 'lstm', 'gru', 'rnn_cell', 'lstm_cell', 'gru_cell', 'mha', 'sdpa', 'transformer_encoder_layer', 'transformer_decoder_layer', 'transformer_encoder', 'transformer'];
 
 describe('oracle: sequence models and attention', () => {
   const cases = oracleCases(...KINDS);
