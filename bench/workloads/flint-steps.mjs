@@ -4,7 +4,7 @@
  */
 import { randint, randn } from '@flint/tensor';
 import { noGrad } from '@flint/autograd';
-import { CrossEntropyLoss, F, Linear, Module, ReLU, Sequential } from '@flint/nn';
+import { CrossEntropyLoss, F, LSTM, Linear, Module, ReLU, Sequential } from '@flint/nn';
 import { SGD } from '@flint/optim';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, resnet18 } from '@flint/vision';
 
@@ -29,10 +29,23 @@ class SeedResidual extends Module {
   }
 }
 
+/** W6: a 2-layer LSTM (128 → 256) over [64, 32, 128] with a Linear(256, 10) head on every step. */
+export class LstmTagger extends Module {
+  constructor() {
+    super();
+    this.lstm = new LSTM(128, 256, { numLayers: 2 });
+    this.fc = new Linear(256, 10);
+  }
+  forward(x) {
+    const [out] = this.lstm(x);
+    return this.fc(out).flatten(0, 1);
+  }
+}
+
 /** The canonical PyTorch training step: zero_grad, forward, loss, backward, step, loss.item(). */
-export function trainStep(model, xShape) {
+export function trainStep(model, xShape, targets = xShape[0]) {
   const x = randn(xShape);
-  const y = randint(0, 10, [xShape[0]]);
+  const y = randint(0, 10, [targets]);
   const lossFn = new CrossEntropyLoss();
   const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
   return () => {
@@ -56,5 +69,6 @@ export const workloads = {
   W2: () => trainStep(new SeedResidual(), [16, 64, 32, 32]),
   W3: () => trainStep(resnet18({ numClasses: 10 }), [16, 3, 32, 32]),
   W4: () => inference(resnet18({ numClasses: 10 }), [8, 3, 64, 64]),
+  W6: () => trainStep(new LstmTagger(), [64, 32, 128], 64 * 32),
 };
 

@@ -3,6 +3,7 @@ import { cat, empty, linear as linearOp, stack, zeros, type Tensor } from '@flin
 import { bindArgs, boolArg, choiceArg, describeValue, factoryArgs, sizeArg } from './args.js';
 import { checkTensor } from './functional/activation.js';
 import { checkDropoutP, dropout } from './functional/dropout.js';
+import { LstmLayer } from './functional/lstm-layer.js';
 import { gateCount, gruStep, lstmStep, rnnStep, type RecurrentMode } from './functional/recurrent.js';
 import { uniform_ } from './init.js';
 import { Module } from './module.js';
@@ -183,6 +184,12 @@ export abstract class RNNBase extends Module {
     // For RNN and LSTM both biases only add up: fold b_hh into the input projection once.
     const inBias = bIh && bHh && !gru ? bIh.add(bHh) : bIh;
     const gi = linearOp(x, wIh, inBias);
+    if (this.mode === 'LSTM' && !wHr) {
+      // The fused layer (one autograd node), hidden-major: see functional/lstm-layer.ts.
+      const giT = gi.permute(0, 2, 1).contiguous();
+      const [outT, hT, cT] = LstmLayer.apply(giT, h0.t().contiguous(), c0!.t().contiguous(), wHh, reverse) as [Tensor, Tensor, Tensor];
+      return { output: outT.permute(0, 2, 1), h: hT.t(), c: cT.t() };
+    }
     const wHhT = wHh.t();
     const wHrT = wHr ? wHr.t() : null;
     let h = h0;

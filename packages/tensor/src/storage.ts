@@ -341,12 +341,15 @@ function materialize(data: tf.Tensor, g: Geometry): tf.Tensor {
 
 /**
  * Elements `[start, start + length)` of a 1-D tensor. tfjs-wasm's Slice kernel copies its whole
- * input out of WASM memory first, so a small piece of a large storage is a gather instead.
+ * input out of WASM memory first (and a gather moves one index per element), so on WASM the piece
+ * is copied straight out of the heap: `length` elements, whatever the storage's size.
  */
 function rangeOf(flat: tf.Tensor, start: number, length: number): tf.Tensor {
   if (start === 0 && length === flat.size) return flat;
-  if (flat.size >= 4096 && length * 8 <= flat.size && tf.getBackend() === 'wasm') {
-    return gatherAny(flat, tf.range(start, start + length, 1, 'int32'));
+  if (tf.getBackend() === 'wasm') {
+    const heap = (tf.backend() as unknown as { typedArrayFromHeap(t: tf.Tensor): Float32Array | Int32Array | Uint8Array }).typedArrayFromHeap(flat);
+    // A copy in JS first: allocating the new tensor may grow (and so detach) the heap.
+    return tf.tensor(heap.slice(start, start + length), [length], flat.dtype);
   }
   return tf.slice(flat, [start], [length]);
 }
