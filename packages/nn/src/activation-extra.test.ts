@@ -6,7 +6,7 @@
  */
 import { gradcheck } from '@flint/autograd';
 import { manualSeed, memory, randn, tensor, type Tensor } from '@flint/tensor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CELU,
   ELU,
@@ -273,5 +273,26 @@ describe('no leaks', () => {
       if (i === 10) at10 = memory().numTensors;
     }
     expect(memory().numTensors).toBe(at10);
+  });
+});
+
+describe('F.embedding, F.klDiv: PyTorch checks', () => {
+  it('F.embedding: paddingIdx within the rows (negative counts from the end), gradient none for that row', () => {
+    const w = randn([5, 3], { requiresGrad: true });
+    const idx = tensor([4, 1, 4], { dtype: 'int32' });
+    expect(() => F.embedding(idx, w, 5)).toThrow('embedding: Padding_idx must be within num_embeddings');
+    expect(() => F.embedding(idx, w, -6)).toThrow('embedding: Padding_idx must be within num_embeddings');
+    F.embedding(idx, w, -1).sum().backward();
+    expect(w.grad!.tolist()).toEqual([[0, 0, 0], [1, 1, 1], [0, 0, 0], [0, 0, 0], [0, 0, 0]]);
+  });
+  it("F.klDiv with reduction 'mean' warns once, as PyTorch", () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const lp = tensor([[-1.2, -0.4]]);
+    const t = tensor([[0.3, 0.7]]);
+    F.klDiv(lp, t);
+    F.klDiv(lp, t);
+    F.klDiv(lp, t, { reduction: 'batchmean' });
+    expect(warn.mock.calls.filter(([m]) => String(m).startsWith("klDiv: reduction: 'mean' divides")).length).toBeLessThanOrEqual(1);
+    warn.mockRestore();
   });
 });
