@@ -7,10 +7,12 @@
  * `new Softmax({ dim: 1 })`. `inplace` is accepted (and shown) for ported code; Flint computes out
  * of place and returns the result.
  */
-import type { Tensor } from '@flint/tensor';
-import { bindArgs, boolArg, intArg } from './args.js';
+import { full, type Tensor } from '@flint/tensor';
+import { bindArgs, boolArg, factoryArgs, intArg, numberArg, sizeArg } from './args.js';
 import * as F from './functional/activation.js';
+import { constant_ } from './init.js';
 import { Module } from './module.js';
+import { ownParameter, type Parameter } from './parameter.js';
 import { pyFloat } from './repr.js';
 
 function inplaceArg(op: string, args: readonly unknown[]): boolean {
@@ -191,4 +193,163 @@ function dimArg(op: string, args: readonly unknown[]): number | null {
   const { dim } = bindArgs(op, args, ['dim']);
   if (dim === undefined || dim === null) return null;
   return intArg(op, 'dim', dim, 0);
+}
+
+/** A layer `F.<fn>(x)` with only PyTorch's `inplace` argument; `showInplace` prints it as PyTorch's `extra_repr` does. */
+function inplaceLayer(op: string, fn: (x: Tensor) => Tensor, showInplace: boolean) {
+  return class extends Module {
+    constructor(inplace?: boolean | F.InplaceOptions);
+    constructor(...args: unknown[]) {
+      super();
+      inplaceOf.set(this, inplaceArg(op, args));
+    }
+    override forward(input: Tensor): Tensor {
+      return fn(input);
+    }
+    override extraRepr(): string {
+      return showInplace && inplaceOf.get(this) ? 'inplace=True' : '';
+    }
+  };
+}
+
+/** `torch.nn.Mish(inplace=False)`: x · tanh(softplus(x)). https://arxiv.org/abs/1908.08681 */
+export class Mish extends inplaceLayer('Mish', (x) => F.mish(x), true) {}
+
+/** `torch.nn.SELU(inplace=False)`: scale · elu(x, alpha) with alpha ≈ 1.6733, scale ≈ 1.0507. https://arxiv.org/abs/1706.02515 */
+export class SELU extends inplaceLayer('SELU', (x) => F.selu(x), true) {}
+
+/** `torch.nn.Hardswish(inplace=False)`: x · relu6(x + 3) / 6. https://arxiv.org/abs/1905.02244 */
+export class Hardswish extends inplaceLayer('Hardswish', (x) => F.hardswish(x), false) {}
+
+/** `torch.nn.Hardsigmoid(inplace=False)`: relu6(x + 3) / 6. */
+export class Hardsigmoid extends inplaceLayer('Hardsigmoid', (x) => F.hardsigmoid(x), false) {}
+
+/** `torch.nn.CELU(alpha=1.0, inplace=False)`: max(0, x) + min(0, alpha · (exp(x / alpha) - 1)). https://arxiv.org/abs/1704.07483 */
+export class CELU extends Module {
+  readonly alpha: number;
+  readonly inplace: boolean;
+  constructor(options?: F.EluOptions);
+  constructor(alpha?: number, inplace?: boolean | F.InplaceOptions);
+  constructor(...args: unknown[]) {
+    super();
+    ({ alpha: this.alpha, inplace: this.inplace } = F.celuArgs('CELU', args));
+  }
+  override forward(input: Tensor): Tensor {
+    return F.celu(input, this.alpha);
+  }
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+export interface HardtanhOptions extends F.HardtanhOptions {
+  /** Deprecated in PyTorch: `minVal`. */
+  minValue?: number | null;
+  /** Deprecated in PyTorch: `maxVal`. */
+  maxValue?: number | null;
+}
+
+/** `torch.nn.Hardtanh(min_val=-1.0, max_val=1.0, inplace=False)`: x clamped to [minVal, maxVal]. */
+export class Hardtanh extends Module {
+  readonly minVal: number;
+  readonly maxVal: number;
+  readonly inplace: boolean;
+  constructor(options?: HardtanhOptions);
+  constructor(minVal?: number, maxVal?: number | Omit<HardtanhOptions, 'minVal'>, inplace?: boolean | Omit<HardtanhOptions, 'minVal' | 'maxVal'>, minValue?: number | null, maxValue?: number | null);
+  constructor(...args: unknown[]) {
+    super();
+    ({ minVal: this.minVal, maxVal: this.maxVal, inplace: this.inplace } = F.hardtanhArgs('Hardtanh', args, ['minVal', 'maxVal', 'inplace', 'minValue', 'maxValue']));
+  }
+  override forward(input: Tensor): Tensor {
+    return F.hardtanhOf(input, this.minVal, this.maxVal);
+  }
+  override extraRepr(): string {
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+/** `torch.nn.ReLU6(inplace=False)`: min(max(0, x), 6), a `Hardtanh(0, 6)` as in PyTorch. */
+export class ReLU6 extends Hardtanh {
+  constructor(inplace?: boolean | F.InplaceOptions);
+  constructor(...args: unknown[]) {
+    super({ minVal: 0, maxVal: 6, inplace: inplaceArg('ReLU6', args) });
+  }
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+
+/** `torch.nn.Softsign()`: x / (1 + |x|). */
+export class Softsign extends Module {
+  constructor(...args: never[]) {
+    super();
+    noArgs('Softsign', args);
+  }
+  override forward(input: Tensor): Tensor {
+    return F.softsign(input);
+  }
+}
+
+/** `torch.nn.LogSigmoid()`: log σ(x) = -softplus(-x). */
+export class LogSigmoid extends Module {
+  constructor(...args: never[]) {
+    super();
+    noArgs('LogSigmoid', args);
+  }
+  override forward(input: Tensor): Tensor {
+    return F.logsigmoid(input);
+  }
+}
+
+/** `torch.nn.Tanhshrink()`: x - tanh(x). */
+export class Tanhshrink extends Module {
+  constructor(...args: never[]) {
+    super();
+    noArgs('Tanhshrink', args);
+  }
+  override forward(input: Tensor): Tensor {
+    return F.tanhshrink(input);
+  }
+}
+
+export interface PReLUOptions {
+  /** How many slopes: 1 (shared) or the number of input channels (default 1). */
+  numParameters?: number;
+  /** The slopes' initial value (default 0.25). */
+  init?: number;
+  /** Only `'cpu'`. */
+  device?: 'cpu' | null;
+  /** Only `'float32'`. */
+  dtype?: 'float32' | null;
+}
+
+/**
+ * `torch.nn.PReLU(num_parameters=1, init=0.25)`: max(0, x) + weight · min(0, x) with a learnt
+ * slope `weight [numParameters]` (one shared, or one per channel on dim 1).
+ * https://arxiv.org/abs/1502.01852
+ */
+export class PReLU extends Module {
+  declare weight: Parameter;
+  readonly numParameters: number;
+  readonly init: number;
+  constructor(options?: PReLUOptions);
+  constructor(numParameters?: number, init?: number | Omit<PReLUOptions, 'numParameters'>);
+  constructor(...args: unknown[]) {
+    super();
+    const op = 'PReLU';
+    const a = bindArgs(op, args, ['numParameters', 'init', 'device', 'dtype']);
+    factoryArgs(op, a);
+    this.numParameters = sizeArg(op, 'numParameters', a.numParameters ?? 1);
+    this.init = numberArg(op, 'init', a.init, 0.25);
+    this.weight = ownParameter(full([this.numParameters], this.init));
+  }
+  resetParameters(): void {
+    constant_(this.weight, this.init);
+  }
+  override forward(input: Tensor): Tensor {
+    return F.prelu(input, this.weight);
+  }
+  override extraRepr(): string {
+    return `num_parameters=${this.numParameters}`;
+  }
 }

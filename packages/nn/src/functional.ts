@@ -24,6 +24,10 @@ export {
   type LeakyReluOptions,
   type SoftmaxOptions,
 } from './functional/activation.js';
+export { celu, selu, mish, hardtanh, relu6, hardswish, hardsigmoid, softsign, logsigmoid, tanhshrink, prelu, type HardtanhOptions } from './functional/activation.js';
+export { groupNorm, type GroupNormOptions } from './functional/group-norm.js';
+export { normalize, cosineSimilarity, type NormalizeOptions, type CosineSimilarityOptions } from './functional/normalize.js';
+export { pad, type PadMode, type PadOptions } from './functional/padding.js';
 export { linear } from './functional/linear.js';
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './functional/attention.js';
 export { dropout, type DropoutOptions } from './functional/dropout.js';

@@ -10,6 +10,8 @@ export { Parameter } from './parameter.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Identity } from './identity.js';
 export { ReLU, Sigmoid, Tanh, GELU, LeakyReLU, ELU, SiLU, Softplus, Softmax, LogSoftmax } from './activation.js';
+export { Mish, SELU, CELU, Hardtanh, ReLU6, Hardswish, Hardsigmoid, Softsign, LogSigmoid, Tanhshrink, PReLU, type HardtanhOptions, type PReLUOptions } from './activation.js';
+export { GroupNorm, type GroupNormOptions } from './group-norm.js';
 export { Dropout } from './dropout.js';
 export { Flatten, type FlattenOptions } from './flatten.js';
 export { Embedding, type EmbeddingOptions } from './embedding.js';

@@ -38,6 +38,16 @@ const softmaxRows = (values: number[], width: number) =>
     return e.map((v) => v / s);
   });
 
+const mishRef = (v: number) => v * Math.tanh(Math.log1p(Math.exp(v)));
+const seluRef = (v: number) => 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * Math.expm1(v));
+const hardswishRef = (v: number) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6;
+/** (r - mean) / √(biased var + eps). */
+const standardize = (r: number[], eps: number) => {
+  const m = r.reduce((a, b) => a + b, 0) / r.length;
+  const v = r.reduce((a, b) => a + (b - m) ** 2, 0) / r.length;
+  return r.map((x) => (x - m) / Math.sqrt(v + eps));
+};
+
 // ---- layers -------------------------------------------------------------------------------------
 
 interface LayerCase {
@@ -87,6 +97,25 @@ const LAYERS: Record<string, LayerCase> = {
     repr: 'LeakyReLU(negative_slope=0.2)',
   },
   ELU: { positional: () => new nn.ELU(0.5), options: () => new nn.ELU({ alpha: 0.5 }), expected: () => xs.map((v) => (v > 0 ? v : 0.5 * (Math.exp(v) - 1))), repr: 'ELU(alpha=0.5)' },
+  Mish: { positional: () => new nn.Mish(true), options: () => new nn.Mish({ inplace: true }), expected: () => xs.map(mishRef), repr: 'Mish(inplace=True)' },
+  SELU: { positional: () => new nn.SELU(true), options: () => new nn.SELU({ inplace: true }), expected: () => xs.map(seluRef), repr: 'SELU(inplace=True)' },
+  CELU: { positional: () => new nn.CELU(2), options: () => new nn.CELU({ alpha: 2 }), expected: () => xs.map((v) => (v > 0 ? v : 2 * Math.expm1(v / 2))), repr: 'CELU(alpha=2.0)' },
+  Hardtanh: {
+    positional: () => new nn.Hardtanh(-2, 2, true),
+    options: () => new nn.Hardtanh({ minVal: -2, maxVal: 2, inplace: true }),
+    expected: () => xs.map((v) => Math.min(Math.max(v, -2), 2)),
+    repr: 'Hardtanh(min_val=-2.0, max_val=2.0, inplace=True)',
+  },
+  ReLU6: { positional: () => new nn.ReLU6(true), options: () => new nn.ReLU6({ inplace: true }), expected: () => xs.map((v) => Math.min(Math.max(v, 0), 6)), repr: 'ReLU6(inplace=True)' },
+  Hardswish: { positional: () => new nn.Hardswish(true), options: () => new nn.Hardswish({ inplace: true }), expected: () => xs.map(hardswishRef), repr: 'Hardswish()' },
+  Hardsigmoid: { positional: () => new nn.Hardsigmoid(true), options: () => new nn.Hardsigmoid({ inplace: true }), expected: () => xs.map((v) => Math.min(Math.max(v + 3, 0), 6) / 6), repr: 'Hardsigmoid()' },
+  PReLU: { positional: () => new nn.PReLU(5, 0.1), options: () => new nn.PReLU({ numParameters: 5, init: 0.1 }), expected: () => xs.map((v) => (v > 0 ? v : 0.1 * v)), repr: 'PReLU(num_parameters=5)' },
+  GroupNorm: {
+    positional: () => new nn.GroupNorm(1, 5, 1e-3, false),
+    options: () => new nn.GroupNorm(1, 5, { eps: 1e-3, affine: false }),
+    expected: () => rowsOf(xs, 5).flatMap((r) => standardize(r, 1e-3)),
+    repr: 'GroupNorm(1, 5, eps=0.001, affine=False)',
+  },
   Softplus: {
     positional: () => new nn.Softplus(2, 5),
     options: () => new nn.Softplus({ beta: 2, threshold: 5 }),
@@ -221,6 +250,7 @@ const LAYERS: Record<string, LayerCase> = {
 
 /** Exported module classes without constructor options. */
 const LAYERS_WITHOUT_OPTIONS = ['Module', 'Sigmoid', 'Tanh', 'Identity', 'Sequential', 'ModuleList', 'ModuleDict'];
+LAYERS_WITHOUT_OPTIONS.push('Softsign', 'LogSigmoid', 'Tanhshrink');
 
 describe('every layer with options: positional form = options form = PyTorch formula', () => {
   it('the table covers every exported Module class', () => {
@@ -319,6 +349,32 @@ const FUNCTIONALS: Record<string, FunctionalCase> = {
     options: () => F.gelu(x, { approximate: 'tanh' }),
     expected: xs.map((v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)))),
   },
+  celu: { positional: () => F.celu(x, 2), options: () => F.celu(x, { alpha: 2 }), expected: xs.map((v) => (v > 0 ? v : 2 * Math.expm1(v / 2))) },
+  selu: { positional: () => F.selu(x, false), options: () => F.selu(x, { inplace: false }), expected: xs.map(seluRef) },
+  mish: { positional: () => F.mish(x, false), options: () => F.mish(x, { inplace: false }), expected: xs.map(mishRef) },
+  hardtanh: { positional: () => F.hardtanh(x, -2, 2), options: () => F.hardtanh(x, { minVal: -2, maxVal: 2 }), expected: xs.map((v) => Math.min(Math.max(v, -2), 2)) },
+  relu6: { positional: () => F.relu6(x, false), options: () => F.relu6(x, { inplace: false }), expected: xs.map((v) => Math.min(Math.max(v, 0), 6)) },
+  hardswish: { positional: () => F.hardswish(x, false), options: () => F.hardswish(x, { inplace: false }), expected: xs.map(hardswishRef) },
+  hardsigmoid: { positional: () => F.hardsigmoid(x, false), options: () => F.hardsigmoid(x, { inplace: false }), expected: xs.map((v) => Math.min(Math.max(v + 3, 0), 6) / 6) },
+  groupNorm: { positional: () => F.groupNorm(x, 1, null, null, 1e-3), options: () => F.groupNorm(x, 1, { eps: 1e-3 }), expected: rowsOf(xs, 5).flatMap((r) => standardize(r, 1e-3)) },
+  normalize: {
+    positional: () => F.normalize(x, 1, 0),
+    options: () => F.normalize(x, { p: 1, dim: 0 }),
+    expected: xs.map((v, i) => v / (Math.abs(xs[i % 5]!) + Math.abs(xs[5 + (i % 5)]!))),
+  },
+  cosineSimilarity: {
+    positional: () => F.cosineSimilarity(x, x.abs(), 0, 1e-8),
+    options: () => F.cosineSimilarity(x, x.abs(), { dim: 0, eps: 1e-8 }),
+    expected: [0, 1, 2, 3, 4].map((c) => {
+      const [a, b] = [xs[c]!, xs[5 + c]!];
+      return (a * Math.abs(a) + b * Math.abs(b)) / (a * a + b * b);
+    }),
+  },
+  pad: {
+    positional: () => F.pad(x, [1, 2], 'replicate'),
+    options: () => F.pad(x, [1, 2], { mode: 'replicate' }),
+    expected: rowsOf(xs, 5).flatMap((r) => [r[0]!, ...r, r[4]!, r[4]!]),
+  },
   leakyRelu: { positional: () => F.leakyRelu(x, 0.2), options: () => F.leakyRelu(x, { negativeSlope: 0.2 }), expected: xs.map((v) => (v >= 0 ? v : 0.2 * v)) },
   softmax: { positional: () => F.softmax(x, 1), options: () => F.softmax(x, { dim: 1 }), expected: softmaxRows(xs, 5) },
   logSoftmax: { positional: () => F.logSoftmax(x, -1), options: () => F.logSoftmax(x, { dim: -1 }), expected: softmaxRows(xs, 5).map(Math.log) },
@@ -383,6 +439,7 @@ const FUNCTIONALS: Record<string, FunctionalCase> = {
 };
 
 const FUNCTIONALS_WITHOUT_OPTIONS = ['sigmoid', 'tanh'];
+FUNCTIONALS_WITHOUT_OPTIONS.push('softsign', 'logsigmoid', 'tanhshrink', 'prelu');
 
 describe('every functional with options: positional form = options form = PyTorch formula', () => {
   it('the table covers every function of F', () => {

@@ -371,6 +371,8 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...a
   return reduce(loss, reduction);
 }
 
+let warnedKlDivMean = false;
+
 export interface KLDivOptions {
   /** `'mean'` (default), `'batchmean'` (the true KL divergence), `'sum'` or `'none'`. */
   reduction?: Reduction | 'batchmean';
@@ -384,7 +386,7 @@ export interface KLDivOptions {
  * `F.kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False)`:
  * input are log-probabilities; pointwise target·(log target - input) (0 where target = 0).
  * `'batchmean'` divides the sum by the batch size, which is the mathematically correct KL
- * divergence.
+ * divergence; `'mean'` (the default) divides by the number of elements and warns once, as PyTorch.
  */
 export function klDiv(input: Tensor, target: Tensor, options?: KLDivOptions): Tensor;
 export function klDiv(
@@ -405,5 +407,11 @@ export function klDiv(input: Tensor, target: Tensor, ...args: unknown[]): Tensor
     ? target.exp().mul(target.sub(input))
     : where(target.gt(0), target.mul(target.log().sub(input)), tensor(0));
   if (r === 'batchmean') return loss.sum().div(input.ndim > 0 ? input.shape[0]! : 1);
+  if (r === 'mean' && !warnedKlDivMean) {
+    warnedKlDivMean = true;
+    console.warn(
+      "klDiv: reduction: 'mean' divides the total loss by both the batch size and the support size. 'batchmean' divides only by the batch size, and aligns with the KL div math definition. 'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+    );
+  }
   return reduce(loss, reductionOf({ reduction: r }, op));
 }

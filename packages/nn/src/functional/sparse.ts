@@ -84,6 +84,8 @@ export function embedding(input: Tensor, weight: Tensor, ...args: unknown[]): Te
   checkTensor(op, input);
   checkTensor(op, weight, 'weight');
   const pad = embeddingArgs(op, bindArgs(op, args, EMBEDDING_ARGS));
+  const rows = weight.shape[0] ?? 0;
+  if (pad !== null && (pad >= rows || pad < -rows)) throw new RangeError(`${op}: Padding_idx must be within num_embeddings (got paddingIdx=${pad} for a weight of ${rows} rows)`);
   return embeddingOf(op, input, weight, pad);
 }
 
