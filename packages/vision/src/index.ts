@@ -16,3 +16,5 @@ export * as F from './functional.js';
 export * as functional from './functional.js';
 export * as datasets from './datasets/index.js';
 export * as transforms from './transforms.js';
+export { Conv1d, type Conv1dOptions, type Size1 } from './conv1d.js';
+export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, type MaxPool1dOptions, type AvgPool1dOptions } from './pooling1d.js';
