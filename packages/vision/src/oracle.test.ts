@@ -12,7 +12,7 @@ import '@flint/autograd';
 import { noGrad } from '@flint/autograd';
 import type { Module } from '@flint/nn';
 import type { Tensor } from '@flint/tensor';
-import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, MaxPool1d, MaxPool2d, ResidualBlock, resnet18 } from './index.js';
+import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, ResidualBlock, resnet18 } from './index.js';
 import { ORACLES, expectClose, loadTensors, readJson } from './test-utils/compare.js';
 
 interface OracleCase {
@@ -36,6 +36,15 @@ const builders: Record<string, (c: Record<string, any>) => Module> = {
   tv_basic_block: (c) => new ResidualBlock(c.inplanes, c.planes, { stride: c.stride }),
   conv1d: (c) =>
     new Conv1d(c.in_channels, c.out_channels, c.kernel_size, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, bias: c.bias, paddingMode: c.padding_mode }),
+  conv_transpose2d: (c) =>
+    new ConvTranspose2d(c.in_channels, c.out_channels, c.kernel_size, {
+      stride: c.stride,
+      padding: c.padding,
+      outputPadding: c.output_padding,
+      groups: c.groups,
+      bias: c.bias,
+      dilation: c.dilation,
+    }),
   maxpool1d: (c) => new MaxPool1d(c.kernel_size, { stride: c.stride, padding: c.padding, dilation: c.dilation, returnIndices: c.return_indices, ceilMode: c.ceil_mode }),
   avgpool1d: (c) => new AvgPool1d(c.kernel_size, { stride: c.stride, padding: c.padding, ceilMode: c.ceil_mode, countIncludePad: c.count_include_pad }),
   adaptive_avgpool1d: (c) => new AdaptiveAvgPool1d(c.output_size),
