@@ -19,3 +19,4 @@ export * as transforms from './transforms.js';
 export { Conv1d, type Conv1dOptions, type Size1 } from './conv1d.js';
 export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, type MaxPool1dOptions, type AvgPool1dOptions } from './pooling1d.js';
 export { ConvTranspose2d, type ConvTranspose2dOptions } from './conv-transpose2d.js';
+export { Upsample, type InterpolateOptions, type InterpolateMode } from './interpolate.js';
