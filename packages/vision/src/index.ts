@@ -20,3 +20,5 @@ export { Conv1d, type Conv1dOptions, type Size1 } from './conv1d.js';
 export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, type MaxPool1dOptions, type AvgPool1dOptions } from './pooling1d.js';
 export { ConvTranspose2d, type ConvTranspose2dOptions } from './conv-transpose2d.js';
 export { Upsample, type InterpolateOptions, type InterpolateMode } from './interpolate.js';
+export { AdaptiveMaxPool2d, type AdaptiveSize2 } from './adaptive-max-pool.js';
+export { PixelShuffle, PixelUnshuffle } from './pixel-shuffle.js';

@@ -12,7 +12,7 @@ import '@flint/autograd';
 import { noGrad } from '@flint/autograd';
 import type { Module } from '@flint/nn';
 import type { Tensor } from '@flint/tensor';
-import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, ResidualBlock, Upsample, F, resnet18 } from './index.js';
+import { AdaptiveAvgPool1d, AdaptiveMaxPool2d, PixelShuffle, PixelUnshuffle, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, ResidualBlock, Upsample, F, resnet18 } from './index.js';
 import { ORACLES, expectClose, loadTensors, readJson } from './test-utils/compare.js';
 
 interface OracleCase {
@@ -48,6 +48,9 @@ const builders: Record<string, (c: Record<string, any>) => Module> = {
   maxpool1d: (c) => new MaxPool1d(c.kernel_size, { stride: c.stride, padding: c.padding, dilation: c.dilation, returnIndices: c.return_indices, ceilMode: c.ceil_mode }),
   avgpool1d: (c) => new AvgPool1d(c.kernel_size, { stride: c.stride, padding: c.padding, ceilMode: c.ceil_mode, countIncludePad: c.count_include_pad }),
   upsample: (c) => new Upsample(options({ size: c.size, scaleFactor: c.scale_factor, mode: c.mode, alignCorners: c.align_corners })),
+  adaptive_maxpool2d: (c) => new AdaptiveMaxPool2d(c.output_size, { returnIndices: c.return_indices }),
+  pixel_shuffle: (c) => new PixelShuffle(c.upscale_factor),
+  pixel_unshuffle: (c) => new PixelUnshuffle(c.downscale_factor),
   adaptive_avgpool1d: (c) => new AdaptiveAvgPool1d(c.output_size),
 };
 
