@@ -1,13 +1,21 @@
 /**
- * vision's functional ops (`torch.nn.functional` for images): `F.conv2d`, `F.batchNorm`,
- * `F.maxPool2d`, `F.avgPool2d`, `F.adaptiveAvgPool2d`, `F.pad`. The kernels live in
- * `@flint/tensor`; batch norm is composed here from tensor ops.
+ * vision's functional ops (`torch.nn.functional` for images and signals): `F.conv2d`,
+ * `F.conv1d`, `F.convTranspose2d`, `F.batchNorm`, `F.maxPool2d`, `F.avgPool2d`, `F.adaptiveAvgPool2d`, `F.maxPool1d`,
+ * `F.avgPool1d`, `F.adaptiveAvgPool1d`, `F.adaptiveMaxPool2d`, `F.interpolate`,
+ * `F.pixelShuffle`, `F.pixelUnshuffle`, `F.pad`. The kernels live in `@flint/tensor`; the rest is
+ * composed here from tensor ops.
  */
 import { noGrad } from '@flint/autograd';
 import type { Tensor } from '@flint/tensor';
 
 export { conv2d, pad, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '@flint/tensor';
 export type { Conv2dOptions, MaxPool2dOptions, AvgPool2dOptions, PadMode } from '@flint/tensor';
+export { conv1d, type Conv1dFunctionalOptions as Conv1dOptions } from './conv1d.js';
+export { convTranspose2d, type ConvTranspose2dFunctionalOptions as ConvTranspose2dOptions } from './conv-transpose2d.js';
+export { interpolate, type InterpolateOptions, type InterpolateMode } from './interpolate.js';
+export { adaptiveMaxPool2d } from './adaptive-max-pool.js';
+export { pixelShuffle, pixelUnshuffle } from './pixel-shuffle.js';
+export { maxPool1d, avgPool1d, adaptiveAvgPool1d, type MaxPool1dOptions, type AvgPool1dOptions } from './pooling1d.js';
 
 export interface BatchNormOptions {
   /** Per-channel scale `[C]` (γ). */
