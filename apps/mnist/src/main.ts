@@ -16,7 +16,7 @@ import { DataLoader, Subset, type Dataset } from '@flint/data';
 import { datasets, transforms } from '@flint/vision';
 import { parseOptions, UsageError, USAGE, type Options } from './args.js';
 import { buildModel } from './models.js';
-import { formatDuration, Progress } from './progress.js';
+import { formatDuration, Progress } from '@flint/example-common';
 
 function mnistRoot(options: Options): string {
   if (options.data) return options.data;

@@ -1,0 +1,2 @@
+/** What the command-line examples share. */
+export { formatDuration, Progress, type ProgressStream } from './progress.js';
