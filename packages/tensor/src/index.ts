@@ -5,7 +5,7 @@
 export { ready, setBackend, getBackend, memory, type BackendName } from './backend.js';
 export { setWasmPaths, type WasmBinary } from './wasm-paths.js';
 export { Tensor, type Dims, type NestedArray, type GradHook, type ValuesIndices } from './tensor.js';
-export { type DType, promoteTypes } from './dtype.js';
+export { type DType, type DTypeArg, promoteTypes } from './dtype.js';
 export {
   tensor,
   full,
@@ -69,6 +69,11 @@ export { sum, mean, prod, amax, amin, argmax, argmin, variance as var, std, logs
 export { eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where, clamp } from './ops/compare.js';
 export { reshape, flatten, unflatten, squeeze, unsqueeze, transpose, permute, expand, repeat, flip, t } from './ops/shape.js';
 export { view, contiguous } from './ops/view.js';
+export { sort, argsort, topk, type SortResult } from './ops/sort.js';
+export { cumsum, cumprod } from './ops/cumulative.js';
+export { tril, triu } from './ops/triangular.js';
+export { diag, diagonal } from './ops/diagonal.js';
+export { roll, tile } from './ops/roll.js';
 export { cat, stack, split, chunk, unbind } from './ops/join.js';
 export { narrow, select, gather, indexSelect, maskedFill, scatterAdd, indexAdd, type IndexItem } from './ops/indexing.js';
 export { index } from './ops/index-function.js';

@@ -8,19 +8,24 @@
  * `lifetime.ts`: only the program's `dispose()` / `scope` invalidates a tensor.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { torchName, type DType } from './dtype.js';
+import { torchName, type DType, type DTypeArg } from './dtype.js';
 import { formatTensor } from './format.js';
 import { autogradEngine, record, type GradNode } from './graph-hooks.js';
 import { isGradEnabled } from './grad-mode.js';
 import { isDebug, keep, setTensorCheck, track, unkeep } from './lifetime.js';
 import * as act from './ops/activation.js';
 import * as cmp from './ops/compare.js';
+import * as cum from './ops/cumulative.js';
+import * as dg from './ops/diagonal.js';
 import * as idx from './ops/indexing.js';
 import * as join from './ops/join.js';
 import * as la from './ops/linalg.js';
 import * as pw from './ops/pointwise.js';
 import * as red from './ops/reduce.js';
+import * as rl from './ops/roll.js';
 import * as shp from './ops/shape.js';
+import * as srt from './ops/sort.js';
+import * as tri from './ops/triangular.js';
 import type { IndexItem } from './ops/indexing.js';
 import { castTo, normDim, sameShape, shareData, type TensorOrScalar } from './ops/util.js';
 import { callingOp } from './op-name.js';
@@ -613,6 +618,30 @@ export class Tensor {
     return red.any(this, dim, keepdim);
   }
 
+  /** `cumsum(dim, { dtype })`: running sums along `dim`. */
+  cumsum(dim: number, options?: { dtype?: DTypeArg }): Tensor {
+    return cum.cumsum(this, dim, options);
+  }
+  /** `cumprod(dim, { dtype })`: running products along `dim`. */
+  cumprod(dim: number, options?: { dtype?: DTypeArg }): Tensor {
+    return cum.cumprod(this, dim, options);
+  }
+
+  // ---- sorting --------------------------------------------------------------------------------
+
+  /** `sort(dim=-1, descending=false)` or `sort({ dim, descending, stable })` → `[values, indices]`. */
+  sort(...args: unknown[]): srt.SortResult {
+    return srt.sort(this, ...args);
+  }
+  /** `argsort(dim=-1, descending=false)` or `argsort({ dim, descending, stable })`: int32 indices. */
+  argsort(...args: unknown[]): Tensor {
+    return srt.argsort(this, ...args);
+  }
+  /** `topk(k, dim=-1, largest=true, sorted=true)` or `topk(k, { dim, largest, sorted })` → `[values, indices]`. */
+  topk(k: number, ...args: unknown[]): srt.SortResult {
+    return srt.topk(this, k, ...args);
+  }
+
   // ---- comparisons and selection --------------------------------------------------------------
 
   eq(other: TensorOrScalar): Tensor {
@@ -701,6 +730,30 @@ export class Tensor {
   }
   flip(dims: Dims): Tensor {
     return shp.flip(this, dims);
+  }
+  /** `roll(shifts, dims=None)`: rotates entries along `dims` (or the flattened tensor). */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+    return rl.roll(this, shifts, dims);
+  }
+  /** `tile(dims)`: `repeat` with `dims` padded by leading 1s. */
+  tile(...dims: number[] | [readonly number[]]): Tensor {
+    return rl.tile(this, shp.shapeArg(dims));
+  }
+  /** `tril(diagonal=0)`: the lower triangle of the last two dims. */
+  tril(diagonal = 0): Tensor {
+    return tri.tril(this, diagonal);
+  }
+  /** `triu(diagonal=0)`: the upper triangle of the last two dims. */
+  triu(diagonal = 0): Tensor {
+    return tri.triu(this, diagonal);
+  }
+  /** `diag(diagonal=0)`: 1-D → a diagonal matrix, 2-D → its diagonal. */
+  diag(diagonal = 0): Tensor {
+    return dg.diag(this, diagonal);
+  }
+  /** `diagonal(offset=0, dim1=0, dim2=1)`: the diagonal of the `dim1` × `dim2` matrices, as the last dim (a copy). */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
+    return dg.diagonal(this, offset, dim1, dim2);
   }
   /** This tensor when its elements are laid out row-major without gaps, else a copy that is (`contiguous()`). */
   contiguous(): Tensor {

@@ -1,0 +1,72 @@
+/**
+ * Gradients of the ops of API.md's "More of `torch`", by finite differences (first order, and
+ * second order where the formula is built of differentiable ops), and their node names.
+ */
+import { describe, expect, it } from 'vitest';
+import * as T from '@flint/tensor';
+import { manualSeed, randn, tensor, type Tensor } from '@flint/tensor';
+import { gradcheck } from '../index.js';
+import { gradgradcheck } from '../test-utils/checks.js';
+
+manualSeed(3);
+/** A float input that requires grad, its entries distinct and at least 0.1 away from 0. */
+const r = (shape: number[]): Tensor => {
+  const t = randn(shape);
+  return t.add(t.sign().mul(0.1)).add(t.eq(0).float().mul(0.3)).detach().requiresGrad_();
+};
+const int = (values: number[], shape?: number[]): Tensor => tensor(values, { dtype: 'int32', shape: shape ?? [values.length] });
+
+type Case = [name: string, fn: (...xs: Tensor[]) => Tensor, inputs: () => Tensor[], second?: boolean];
+
+const CASES: Case[] = [
+  ['sort values', (a) => T.sort(a, { dim: 1 })[0], () => [r([2, 4])]],
+  ['sort descending dim 0', (a) => a.sort(0, true).values, () => [r([3, 2])]],
+  ['topk', (a) => T.topk(a, 2, { dim: -1 })[0], () => [r([2, 4])]],
+  ['topk smallest dim 0', (a) => T.topk(a, 2, { dim: 0, largest: false })[0], () => [r([3, 2])]],
+  ['cumsum', (a) => T.cumsum(a, 1), () => [r([2, 3])]],
+  ['cumsum dim 0', (a) => a.cumsum(0), () => [r([3, 2])]],
+  ['cumprod', (a) => T.cumprod(a, 1), () => [r([2, 3])]],
+  ['cumprod with zeros', (a) => a.cumprod(1), () => [tensor([[0, 2, 3], [1, 0, 0], [2, 0.5, 3]], { requiresGrad: true })]],
+  ['tril', (a) => T.tril(a), () => [r([3, 3])]],
+  ['tril -1 batch', (a) => a.tril(-1), () => [r([2, 3, 2])]],
+  ['triu 1', (a) => T.triu(a, 1), () => [r([3, 4])]],
+  ['diag of a matrix', (a) => T.diag(a, 1), () => [r([3, 4])]],
+  ['diag of a vector', (a) => a.diag(-1), () => [r([3])]],
+  ['diagonal', (a) => a.diagonal(0, 1, 2), () => [r([2, 3, 3])]],
+  ['roll dims', (a) => T.roll(a, [1, -2], [0, 1]), () => [r([2, 3])]],
+  ['roll flat', (a) => a.roll(3), () => [r([2, 3])]],
+  ['tile', (a) => T.tile(a, [2, 2]), () => [r([3])]],
+  ['repeat', (a) => T.repeat(a, [2, 1, 3]), () => [r([2, 2])]],
+  ['flip', (a) => T.flip(a, [0, 2]), () => [r([2, 2, 3])]],
+  ['logsumexp', (a) => T.logsumexp(a, 1), () => [r([2, 3])]],
+  ['logsumexp keepdim', (a) => a.logsumexp(0, true), () => [r([2, 3])]],
+];
+
+describe('first-order gradients (gradcheck)', () => {
+  it.each(CASES)('%s', (_, fn, inputs) => {
+    expect(gradcheck(fn, inputs())).toBe(true);
+  });
+});
+
+describe('second-order gradients (gradgradcheck)', () => {
+  it.each(CASES.filter((c) => c[3] !== false))('%s', (_, fn, inputs) => {
+    const xs = inputs();
+    const out = fn(...xs);
+    expect(gradgradcheck(fn, xs, randn([...out.shape]), { atol: 2e-3, rtol: 2e-2 })).toBe(true);
+  });
+});
+
+describe('node names', () => {
+  it('uses PyTorch names', () => {
+    const x = r([3, 3]);
+    const names: [Tensor, string][] = [
+      [x.sort()[0], 'SortBackward0'],
+      [x.topk(2)[0], 'TopkBackward0'],
+      [x.cumsum(0), 'CumsumBackward0'],
+      [x.cumprod(0), 'CumprodBackward0'],
+      [x.tril(), 'TrilBackward0'],
+      [x.triu(), 'TriuBackward0'],
+    ];
+    for (const [t, name] of names) expect(t.gradFn!.name).toBe(name);
+  });
+});
