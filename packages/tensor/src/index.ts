@@ -63,6 +63,9 @@ export {
   floorDivide,
 } from './ops/pointwise.js';
 export { matmul, mm, bmm } from './ops/linalg.js';
+export { einsum } from './ops/einsum.js';
+export { norm, linalg, type NormOrd } from './ops/norm.js';
+export { outer } from './ops/outer.js';
 export { linear } from './ops/linear.js';
 export { relu, sigmoid, tanh, softmax, logSoftmax, gelu, leakyRelu, elu, silu, softplus } from './ops/activation.js';
 export { sum, mean, prod, amax, amin, argmax, argmin, variance as var, std, logsumexp, all, any, maxDim, minDim, type VarOptions } from './ops/reduce.js';

@@ -20,6 +20,8 @@ import * as dg from './ops/diagonal.js';
 import * as idx from './ops/indexing.js';
 import * as join from './ops/join.js';
 import * as la from './ops/linalg.js';
+import * as nrm from './ops/norm.js';
+import * as out_ from './ops/outer.js';
 import * as pw from './ops/pointwise.js';
 import * as red from './ops/reduce.js';
 import * as rl from './ops/roll.js';
@@ -540,6 +542,15 @@ export class Tensor {
   }
   bmm(other: Tensor): Tensor {
     return la.bmm(this, other);
+  }
+
+  /** `outer(vec2)`: the outer product of two vectors. */
+  outer(other: Tensor): Tensor {
+    return out_.outer(this, other);
+  }
+  /** `norm(p='fro', dim=None, keepdim=false)`: a vector norm over `dim` (all elements when `null`). */
+  norm(...args: unknown[]): Tensor {
+    return nrm.norm(this, ...args);
   }
 
   // ---- activations ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { cumulativeFormulas } from './cumulative.js';
 import { indexingFormulas } from './indexing.js';
 import { linalgFormulas } from './linalg.js';
 import { linearFormulas } from './linear.js';
+import { normFormulas } from './norm.js';
 import { pointwiseFormulas } from './pointwise.js';
 import { reduceFormulas } from './reduce.js';
 import { shapeFormulas } from './shape.js';
@@ -24,6 +25,7 @@ export const formulas: Record<string, Formula> = {
   ...sortFormulas,
   ...cumulativeFormulas,
   ...triangularFormulas,
+  ...normFormulas,
 };
 
 export { nodeName } from './names.js';

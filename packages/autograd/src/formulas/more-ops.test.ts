@@ -40,6 +40,26 @@ const CASES: Case[] = [
   ['flip', (a) => T.flip(a, [0, 2]), () => [r([2, 2, 3])]],
   ['logsumexp', (a) => T.logsumexp(a, 1), () => [r([2, 3])]],
   ['logsumexp keepdim', (a) => a.logsumexp(0, true), () => [r([2, 3])]],
+  ['einsum ij,jk->ik', (a, b) => T.einsum('ij,jk->ik', a, b), () => [r([2, 3]), r([3, 2])]],
+  ['einsum bij,bjk->bik', (a, b) => T.einsum('bij,bjk->bik', a, b), () => [r([2, 2, 3]), r([2, 3, 2])]],
+  ['einsum ii->i', (a) => T.einsum('ii->i', a), () => [r([3, 3])]],
+  ['einsum bhqd,bhkd->bhqk', (a, b) => T.einsum('bhqd,bhkd->bhqk', a, b), () => [r([1, 2, 2, 3]), r([1, 2, 3, 3])]],
+  ['einsum implicit, three operands', (a, b, c) => T.einsum('ij,jk,k', a, b, c), () => [r([2, 3]), r([3, 2]), r([2])]],
+  ['einsum ellipsis', (a, b) => T.einsum('...ij,...jk->...ik', a, b), () => [r([2, 2, 3]), r([1, 3, 2])]],
+  ['einsum trace', (a) => T.einsum('ii', a), () => [r([3, 3])]],
+  ['outer', (a, b) => T.outer(a, b), () => [r([3]), r([2])]],
+  ['norm 2', (a) => T.norm(a), () => [r([2, 3])]],
+  ['norm 2 dim 0', (a) => T.norm(a, 2, 0), () => [r([2, 3])]],
+  ['norm 1 keepdim', (a) => T.norm(a, 1, 1, true), () => [r([2, 3])], false],
+  ['norm 3', (a) => a.norm(3, [0, 1]), () => [r([2, 3])]],
+  ['norm 0.5', (a) => a.norm(0.5, 1), () => [r([2, 3])]],
+  ['norm inf', (a) => T.norm(a, Infinity, 1), () => [r([2, 3])], false],
+  ['norm -inf', (a) => T.norm(a, -Infinity), () => [r([2, 3])], false],
+  ['norm fro', (a) => T.norm(a, 'fro', [0, 1], true), () => [r([2, 3])]],
+  ['vectorNorm', (a) => T.linalg.vectorNorm(a, { ord: 2, dim: -1 }), () => [r([2, 3])]],
+  ['matrixNorm fro', (a) => T.linalg.matrixNorm(a), () => [r([2, 2, 3])]],
+  ['matrixNorm 1', (a) => T.linalg.matrixNorm(a, 1), () => [r([3, 3])], false],
+  ['matrixNorm inf', (a) => T.linalg.matrixNorm(a, Infinity), () => [r([3, 3])], false],
 ];
 
 describe('first-order gradients (gradcheck)', () => {
@@ -56,6 +76,16 @@ describe('second-order gradients (gradgradcheck)', () => {
   });
 });
 
+describe('norm at zero', () => {
+  it('has gradient 0 where the norm is 0, as PyTorch', () => {
+    for (const p of [2, 3, 0.5, 1, Infinity]) {
+      const x = tensor([[0, 0], [3, 4]], { requiresGrad: true });
+      T.norm(x, p, 1).sum().backward();
+      expect((x.grad!.tolist() as number[][])[0]).toEqual([0, 0]);
+    }
+  });
+});
+
 describe('node names', () => {
   it('uses PyTorch names', () => {
     const x = r([3, 3]);
@@ -65,6 +95,7 @@ describe('node names', () => {
       [x.cumsum(0), 'CumsumBackward0'],
       [x.cumprod(0), 'CumprodBackward0'],
       [x.tril(), 'TrilBackward0'],
+      [x.norm(), 'LinalgVectorNormBackward0'],
       [x.triu(), 'TriuBackward0'],
     ];
     for (const [t, name] of names) expect(t.gradFn!.name).toBe(name);
