@@ -15,19 +15,24 @@ import { isGradEnabled } from './grad-mode.js';
 import { isDebug, keep, setTensorCheck, track, unkeep } from './lifetime.js';
 import * as act from './ops/activation.js';
 import * as cmp from './ops/compare.js';
+import * as cls from './ops/close.js';
 import * as cum from './ops/cumulative.js';
 import * as dg from './ops/diagonal.js';
 import * as idx from './ops/indexing.js';
 import * as join from './ops/join.js';
 import * as la from './ops/linalg.js';
+import * as mn from './ops/multinomial.js';
 import * as nrm from './ops/norm.js';
 import * as out_ from './ops/outer.js';
 import * as pw from './ops/pointwise.js';
 import * as red from './ops/reduce.js';
 import * as rl from './ops/roll.js';
+import * as sc from './ops/scatter.js';
+import * as sel from './ops/select.js';
 import * as shp from './ops/shape.js';
 import * as srt from './ops/sort.js';
 import * as tri from './ops/triangular.js';
+import * as unq from './ops/unique.js';
 import type { IndexItem } from './ops/indexing.js';
 import { castTo, normDim, sameShape, shareData, type TensorOrScalar } from './ops/util.js';
 import { callingOp } from './op-name.js';
@@ -690,6 +695,27 @@ export class Tensor {
     return cmp.isnan(this);
   }
 
+  /** `isclose(other, rtol=1e-5, atol=1e-8, equalNan=false)`: elementwise closeness, as bool. */
+  isclose(other: Tensor, ...args: unknown[]): Tensor {
+    return cls.isclose(this, other, ...args);
+  }
+  /** `allclose(other, rtol=1e-5, atol=1e-8, equalNan=false)`: whether every element is close. */
+  allclose(other: Tensor, ...args: unknown[]): boolean {
+    return cls.allclose(this, other, ...args);
+  }
+  /** `equal(other)`: the same shape and values. */
+  equal(other: Tensor): boolean {
+    return cls.equal(this, other);
+  }
+  /** `unique(sorted=true, returnInverse=false, returnCounts=false)`: the distinct values (and inverse / counts). */
+  unique(...args: unknown[]): Tensor | Tensor[] {
+    return unq.unique(this, ...args);
+  }
+  /** `multinomial(numSamples, replacement=false, { generator })`: int32 category indices drawn per row. */
+  multinomial(numSamples: number, ...args: unknown[]): Tensor {
+    return mn.multinomial(this, numSamples, ...args);
+  }
+
   // ---- shape ----------------------------------------------------------------------------------
 
   reshape(...shape: number[] | [readonly number[]]): Tensor {
@@ -807,6 +833,20 @@ export class Tensor {
   }
   maskedFill(mask: Tensor, value: number): Tensor {
     return idx.maskedFill(this, mask, value);
+  }
+  /** `scatter(dim, index, src | value)`: a copy with `src`'s entries (or `value`) written at `index` along `dim`. */
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return sc.scatter(this, dim, index, src);
+  }
+  /** `masked_select(mask)`: the 1-D elements where the (broadcast) bool mask is true. */
+  maskedSelect(mask: Tensor): Tensor {
+    return sel.maskedSelect(this, mask);
+  }
+  /** `nonzero()`: int32 [n, ndim] coordinates of the nonzero elements (`{ asTuple: true }`: one tensor per dim). */
+  nonzero(options?: { asTuple?: false }): Tensor;
+  nonzero(options: { asTuple: true }): Tensor[];
+  nonzero(options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
+    return sel.nonzero(this, options);
   }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
     return idx.scatterAdd(this, dim, index, src);

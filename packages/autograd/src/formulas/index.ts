@@ -8,6 +8,7 @@ import { linearFormulas } from './linear.js';
 import { normFormulas } from './norm.js';
 import { pointwiseFormulas } from './pointwise.js';
 import { reduceFormulas } from './reduce.js';
+import { scatterFormulas } from './scatter.js';
 import { shapeFormulas } from './shape.js';
 import { sortFormulas } from './sort.js';
 import { triangularFormulas } from './triangular.js';
@@ -26,6 +27,7 @@ export const formulas: Record<string, Formula> = {
   ...cumulativeFormulas,
   ...triangularFormulas,
   ...normFormulas,
+  ...scatterFormulas,
 };
 
 export { nodeName } from './names.js';

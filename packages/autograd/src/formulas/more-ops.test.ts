@@ -60,6 +60,12 @@ const CASES: Case[] = [
   ['matrixNorm fro', (a) => T.linalg.matrixNorm(a), () => [r([2, 2, 3])]],
   ['matrixNorm 1', (a) => T.linalg.matrixNorm(a, 1), () => [r([3, 3])], false],
   ['matrixNorm inf', (a) => T.linalg.matrixNorm(a, Infinity), () => [r([3, 3])], false],
+  ['scatter', (a, i, s) => T.scatter(a, 0, i, s), () => [r([3, 4]), int([0, 1, 2, 0, 2, 0, 1, 1], [2, 4]), r([3, 4])]],
+  ['scatter value', (a, i) => a.scatter(1, i, 0.5), () => [r([2, 4]), int([0, 3, 1, 2], [2, 2])]],
+  ['scatterAdd', (a, i, s) => T.scatterAdd(a, 1, i, s), () => [r([3, 4]), int([0, 3, 1, 1, 2, 0], [3, 2]), r([3, 3])]],
+  ['maskedSelect', (a, m) => T.maskedSelect(a, m), () => [r([2, 3]), tensor([true, false, true])]],
+  ['maskedSelect broadcast input', (a, m) => a.maskedSelect(m), () => [r([3]), tensor([[true, false, true], [false, true, true]])]],
+  ['meshgrid', (a, b) => T.stack(T.meshgrid(a, b, { indexing: 'xy' })), () => [r([3]), r([2])]],
 ];
 
 describe('first-order gradients (gradcheck)', () => {
@@ -96,6 +102,7 @@ describe('node names', () => {
       [x.cumprod(0), 'CumprodBackward0'],
       [x.tril(), 'TrilBackward0'],
       [x.norm(), 'LinalgVectorNormBackward0'],
+      [x.scatter(0, int([0, 1, 2], [1, 3]), 1), 'ScatterBackward0'],
       [x.triu(), 'TriuBackward0'],
     ];
     for (const [t, name] of names) expect(t.gradFn!.name).toBe(name);
