@@ -4,7 +4,7 @@
  */
 export { ready, setBackend, getBackend, memory, type BackendName } from './backend.js';
 export { setWasmPaths, type WasmBinary } from './wasm-paths.js';
-export { Tensor, type Dims, type NestedArray, type GradHook, type ValuesIndices } from './tensor.js';
+export { Tensor, type Device, type Dims, type NestedArray, type GradHook, type ValuesIndices } from './tensor.js';
 export { type DType, type DTypeArg, promoteTypes } from './dtype.js';
 export {
   tensor,

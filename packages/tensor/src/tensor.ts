@@ -8,7 +8,7 @@
  * `lifetime.ts`: only the program's `dispose()` / `scope` invalidates a tensor.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { torchName, type DType, type DTypeArg } from './dtype.js';
+import { normalizeDType, torchName, type DType, type DTypeArg } from './dtype.js';
 import { formatTensor } from './format.js';
 import { autogradEngine, record, type GradNode } from './graph-hooks.js';
 import { isGradEnabled } from './grad-mode.js';
@@ -41,6 +41,8 @@ import { Storage, overlapError, type CachedView } from './storage.js';
 import { contiguousGeometry, hasOverlap, isContiguous, numelOf, viewKey, type Geometry } from './strided.js';
 
 export type Dims = number | readonly number[];
+/** Flint's one device: the kernel backend, `'cpu'` in PyTorch's terms. */
+export type Device = 'cpu';
 export type NestedArray<T> = T | NestedArray<T>[];
 /** A hook on a tensor's gradient: may return a replacement gradient. */
 export type GradHook = (grad: Tensor) => Tensor | void;
@@ -331,16 +333,44 @@ export class Tensor {
 
   // ---- dtype ----------------------------------------------------------------------------------
 
-  /** Converts to `dtype` (`.to(dtype)`); returns this when it already has it. */
-  to(dtype: DType): Tensor {
-    if (dtype === this.dtype) return this;
-    return record('cast', new Tensor(castTo(this._data, dtype)), [this], { dtype });
+  /**
+   * `.to(dtype)`, `.to('cpu')`, `.to('cpu', dtype)`, `.to(other)` (its dtype) or
+   * `.to({ device, dtype })`: a converted copy, or this tensor when nothing changes. Flint has one
+   * device, `'cpu'` (the kernel backend), so ported code that moves tensors runs unchanged.
+   * `'int64'` (`torch.long`) is stored as int32, and a float value out of its range is an error.
+   */
+  to(dtype: DTypeArg | Device | Tensor | { device?: Device; dtype?: DTypeArg }, dtype2?: DTypeArg): Tensor {
+    let target: DTypeArg | undefined = dtype2;
+    if (dtype instanceof Tensor) target = dtype.dtype;
+    else if (typeof dtype === 'object' && dtype !== null) {
+      checkDevice(dtype.device, 'to');
+      target = dtype.dtype ?? target;
+    } else if (isDeviceName(dtype)) checkDevice(dtype, 'to');
+    else if (dtype2 !== undefined) throw new TypeError(`to: expected to(device, dtype), got to(${String(dtype)}, ${String(dtype2)})`);
+    else target = dtype as DTypeArg;
+    if (target === undefined) return this;
+    const stored = normalizeDType(target, 'to');
+    if (target === 'int64' && this.dtype === 'float32') checkInt64Range(this);
+    if (stored === this.dtype) return this;
+    return record('cast', new Tensor(castTo(this._data, stored)), [this], { dtype: stored });
+  }
+  /** Flint's one device (`'cpu'`, the kernel backend), as `tensor.device`. */
+  get device(): Device {
+    return 'cpu';
+  }
+  /** `.cpu()`: this tensor (it is already on Flint's one device). */
+  cpu(): Tensor {
+    return this;
   }
   float(): Tensor {
     return this.to('float32');
   }
   int(): Tensor {
     return this.to('int32');
+  }
+  /** `.long()`: `torch.int64`, stored as int32 (float values must fit in int32). */
+  long(): Tensor {
+    return this.to('int64');
   }
   bool(): Tensor {
     return this.to('bool');
@@ -868,6 +898,24 @@ function checkOperand(op: string, other: unknown): void {
       `${op}: the value written in place requires grad, and Flint's autograd does not record in-place ops; ` +
         'use the out-of-place op (e.g. x.add(y), where(mask, y, x)), or detach() the value',
     );
+  }
+}
+
+const isDeviceName = (v: unknown): boolean => typeof v === 'string' && /^(cpu|cuda|mps|meta|xpu)(:\d+)?$/.test(v);
+
+function checkDevice(device: unknown, op: string): void {
+  if (device === undefined || device === 'cpu' || device === 'cpu:0') return;
+  throw new RangeError(`${op}: Flint has one device, 'cpu' (its kernel backend, set with setBackend); got device '${String(device)}'`);
+}
+
+/** A float tensor going to `'int64'` (stored as int32): every value must be finite and fit in int32. */
+function checkInt64Range(t: Tensor): void {
+  const values = t.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v) || v >= 2 ** 31 || v < -(2 ** 31)) {
+      throw new RangeError(`to: value ${v} (element ${i}) does not fit in int64 as Flint stores it (int32, [-2147483648, 2147483647])`);
+    }
   }
 }
 
