@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as T from '@flint/tensor';
-import { manualSeed, randn, tensor, type Tensor } from '@flint/tensor';
-import { gradcheck } from '../index.js';
+import { manualSeed, memory, randn, tensor, type Tensor } from '@flint/tensor';
+import { gradcheck, noGrad } from '../index.js';
 import { gradgradcheck } from '../test-utils/checks.js';
 
 manualSeed(3);
@@ -79,6 +79,26 @@ describe('second-order gradients (gradgradcheck)', () => {
     const xs = inputs();
     const out = fn(...xs);
     expect(gradgradcheck(fn, xs, randn([...out.shape]), { atol: 2e-3, rtol: 2e-2 })).toBe(true);
+  });
+});
+
+describe('memory', () => {
+  it('a training loop through the new ops keeps constant live tensors and bytes', () => {
+    const w = r([3, 4]);
+    const idx = int([0, 2, 1, 0], [1, 4]);
+    const mask = tensor([true, false, true, true]);
+    const step = (): void => {
+      const a = T.einsum('ij,jk->ik', w, w.t()).tril().cumsum(1).norm();
+      const b = T.sort(w, { dim: 1 })[0].roll(1, 0).diag().sum().add(T.topk(w, 2)[0].cumprod(1).sum());
+      const c = T.scatter(w, 0, idx, 1).maskedSelect(mask).sum().add(T.linalg.matrixNorm(w, 1)).add(T.outer(w.index(0), w.index(1)).tile(2).sum());
+      a.add(b).add(c).backward();
+      noGrad(() => w.sub_(w.grad!.mul(1e-3)));
+      w.grad = null;
+    };
+    for (let i = 0; i < 5; i++) step();
+    const before = memory();
+    for (let i = 0; i < 20; i++) step();
+    expect(memory()).toEqual(before);
   });
 });
 
