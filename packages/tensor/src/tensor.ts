@@ -584,7 +584,7 @@ export class Tensor {
     return out_.outer(this, other);
   }
   /** `norm(p='fro', dim=None, keepdim=false)`: a vector norm over `dim` (all elements when `null`). */
-  norm(...args: unknown[]): Tensor {
+  norm(...args: nrm.NormArgs): Tensor {
     return nrm.norm(this, ...args);
   }
 
@@ -676,15 +676,15 @@ export class Tensor {
   // ---- sorting --------------------------------------------------------------------------------
 
   /** `sort(dim=-1, descending=false)` or `sort({ dim, descending, stable })` → `[values, indices]`. */
-  sort(...args: unknown[]): srt.SortResult {
+  sort(...args: srt.SortArgs): srt.SortResult {
     return srt.sort(this, ...args);
   }
   /** `argsort(dim=-1, descending=false)` or `argsort({ dim, descending, stable })`: int32 indices. */
-  argsort(...args: unknown[]): Tensor {
+  argsort(...args: srt.SortArgs): Tensor {
     return srt.argsort(this, ...args);
   }
   /** `topk(k, dim=-1, largest=true, sorted=true)` or `topk(k, { dim, largest, sorted })` → `[values, indices]`. */
-  topk(k: number, ...args: unknown[]): srt.SortResult {
+  topk(k: number, ...args: srt.TopkArgs): srt.SortResult {
     return srt.topk(this, k, ...args);
   }
 
@@ -726,11 +726,11 @@ export class Tensor {
   }
 
   /** `isclose(other, rtol=1e-5, atol=1e-8, equalNan=false)`: elementwise closeness, as bool. */
-  isclose(other: Tensor, ...args: unknown[]): Tensor {
+  isclose(other: Tensor, ...args: cls.CloseArgs): Tensor {
     return cls.isclose(this, other, ...args);
   }
   /** `allclose(other, rtol=1e-5, atol=1e-8, equalNan=false)`: whether every element is close. */
-  allclose(other: Tensor, ...args: unknown[]): boolean {
+  allclose(other: Tensor, ...args: cls.CloseArgs): boolean {
     return cls.allclose(this, other, ...args);
   }
   /** `equal(other)`: the same shape and values. */
@@ -738,11 +738,11 @@ export class Tensor {
     return cls.equal(this, other);
   }
   /** `unique(sorted=true, returnInverse=false, returnCounts=false)`: the distinct values (and inverse / counts). */
-  unique(...args: unknown[]): Tensor | Tensor[] {
+  unique(...args: unq.UniqueArgs): Tensor | Tensor[] {
     return unq.unique(this, ...args);
   }
   /** `multinomial(numSamples, replacement=false, { generator })`: int32 category indices drawn per row. */
-  multinomial(numSamples: number, ...args: unknown[]): Tensor {
+  multinomial(numSamples: number, ...args: mn.MultinomialArgs): Tensor {
     return mn.multinomial(this, numSamples, ...args);
   }
 
@@ -876,7 +876,7 @@ export class Tensor {
   nonzero(options?: { asTuple?: false }): Tensor;
   nonzero(options: { asTuple: true }): Tensor[];
   nonzero(options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
-    return sel.nonzero(this, options);
+    return sel.nonzero(this, options as { asTuple: true });
   }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
     return idx.scatterAdd(this, dim, index, src);

@@ -15,6 +15,9 @@ export interface CloseOptions {
   equalNan?: boolean;
 }
 
+/** `(rtol?, atol?, equalNan?)` or `({ rtol, atol, equalNan })`. */
+export type CloseArgs = [rtol?: number, atol?: number, equalNan?: boolean] | [options: CloseOptions];
+
 function checkPair(op: string, a: unknown, b: unknown): asserts a is Tensor {
   if (!(a instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' must be a Tensor, not ${a === null ? 'null' : typeof a}`);
   if (!(b instanceof Tensor)) throw new TypeError(`${op}(): argument 'other' must be a Tensor, not ${b === null ? 'null' : typeof b}`);
@@ -24,7 +27,7 @@ function checkPair(op: string, a: unknown, b: unknown): asserts a is Tensor {
  * `torch.isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False)`: bool tensor of
  * `|a - b| <= atol + rtol·|b|` (equal infinities are close), broadcast.
  */
-export function isclose(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
+export function isclose(a: Tensor, b: Tensor, ...args: CloseArgs): Tensor {
   checkPair('isclose', a, b);
   const o = bindArgs('isclose', args, ['rtol', 'atol', 'equalNan']) as CloseOptions;
   const { rtol = 1e-5, atol = 1e-8, equalNan = false } = o;
@@ -39,7 +42,7 @@ export function isclose(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
 }
 
 /** `torch.allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False)`: whether every element `isclose`. */
-export function allclose(a: Tensor, b: Tensor, ...args: unknown[]): boolean {
+export function allclose(a: Tensor, b: Tensor, ...args: CloseArgs): boolean {
   checkPair('allclose', a, b);
   return scope(() => all(isclose(a, b, ...args)).item() === 1);
 }

@@ -9,7 +9,10 @@ import { defaultGenerator, type Generator } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { shapeStr } from './util.js';
 
-export function multinomial(x: Tensor, numSamples: number, ...args: unknown[]): Tensor {
+/** `(replacement?, { generator }?)` or `({ replacement, generator })`. */
+export type MultinomialArgs = [replacement?: boolean, options?: { generator?: Generator }] | [options: { replacement?: boolean; generator?: Generator }];
+
+export function multinomial(x: Tensor, numSamples: number, ...args: MultinomialArgs): Tensor {
   const op = 'multinomial()';
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: argument 'input' must be a Tensor, not ${x === null ? 'null' : typeof x}`);
   const a = bindArgs('multinomial', args, ['replacement'], ['generator']) as { replacement?: boolean; generator?: Generator };

@@ -14,6 +14,26 @@ import { composite, normDim, normDims, scalarTypeName, shapeStr } from './util.j
 
 export type NormOrd = number | 'fro' | 'nuc';
 type Dims = number | readonly number[] | null | undefined;
+/** Norm arguments: `(ord?, dim?, keepdim?)` or a trailing `{ ord, dim, keepdim, dtype }`. */
+export type VectorNormArgs =
+  | [ord?: number, dim?: Dims, keepdim?: boolean]
+  | [ord: number, dim: Dims, options: { keepdim?: boolean }]
+  | [ord: number, options: { dim?: Dims; keepdim?: boolean }]
+  | [options: { ord?: number; dim?: Dims; keepdim?: boolean }];
+export type MatrixNormArgs =
+  | [ord?: NormOrd, dim?: readonly number[], keepdim?: boolean]
+  | [ord: NormOrd, options: { dim?: readonly number[]; keepdim?: boolean }]
+  | [options: { ord?: NormOrd; dim?: readonly number[]; keepdim?: boolean }];
+/** `torch.norm` arguments: `(p?, dim?, keepdim?)`, options trailing. */
+export type NormArgs =
+  | [p?: NormOrd | null, dim?: Dims, keepdim?: boolean]
+  | [p: NormOrd | null, dim: Dims, options: { keepdim?: boolean }]
+  | [p: NormOrd | null, options: { dim?: Dims; keepdim?: boolean }]
+  | [options: { p?: NormOrd | null; dim?: Dims; keepdim?: boolean }];
+export type LinalgNormArgs =
+  | [ord?: NormOrd | null, dim?: Dims, keepdim?: boolean]
+  | [ord: NormOrd | null, options: { dim?: Dims; keepdim?: boolean }]
+  | [options: { ord?: NormOrd | null; dim?: Dims; keepdim?: boolean }];
 
 function checkFloat(x: unknown, op: string): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' must be a Tensor, not ${x === null ? 'null' : typeof x}`);
@@ -35,7 +55,7 @@ function vectorNormValue(x: Tensor, ord: number, dims: number[], keepdim: boolea
  * `torch.linalg.vector_norm(x, ord=2, dim=None, keepdim=False)`: (Σ|x|^ord)^(1/ord) over `dim`
  * (all elements when `null`); `ord` ∞ / -∞ is max / min |x|, 0 counts the nonzeros.
  */
-export function vectorNorm(x: Tensor, ...args: unknown[]): Tensor {
+export function vectorNorm(x: Tensor, ...args: VectorNormArgs): Tensor {
   checkFloat(x, 'linalg.vector_norm');
   const a = bindArgs('linalg.vector_norm', args, ['ord', 'dim', 'keepdim'], ['dtype']) as { ord?: number; dim?: Dims; keepdim?: boolean };
   const ord = a.ord ?? 2;
@@ -55,7 +75,7 @@ export function vectorNorm(x: Tensor, ...args: unknown[]): Tensor {
  * 1 / -1 (max / min column sum of |a|), ∞ / -∞ (max / min row sum). 'nuc', 2 and -2 need singular
  * values, which Flint does not compute.
  */
-export function matrixNorm(x: Tensor, ...args: unknown[]): Tensor {
+export function matrixNorm(x: Tensor, ...args: MatrixNormArgs): Tensor {
   checkFloat(x, 'linalg.matrix_norm');
   const a = bindArgs('linalg.matrix_norm', args, ['ord', 'dim', 'keepdim'], ['dtype']) as { ord?: NormOrd; dim?: readonly number[]; keepdim?: boolean };
   const ord = a.ord ?? 'fro';
@@ -86,7 +106,7 @@ export function matrixNorm(x: Tensor, ...args: unknown[]): Tensor {
  * dims (or when `dim` is `null`, `ord` is given and A is 2-D), else a vector norm (`ord=None`:
  * the 2-norm of the flattened tensor).
  */
-export function linalgNorm(x: Tensor, ...args: unknown[]): Tensor {
+export function linalgNorm(x: Tensor, ...args: LinalgNormArgs): Tensor {
   checkFloat(x, 'linalg.norm');
   const a = bindArgs('linalg.norm', args, ['ord', 'dim', 'keepdim'], ['dtype']) as { ord?: NormOrd | null; dim?: Dims; keepdim?: boolean };
   const keepdim = a.keepdim ?? false;
@@ -102,12 +122,12 @@ export function linalgNorm(x: Tensor, ...args: unknown[]): Tensor {
  * a number `p` is a vector norm over `dim` (every element when `null`), 'fro' the 2-norm over
  * `dim` (one or two dims, or all).
  */
-export function norm(x: Tensor, ...args: unknown[]): Tensor {
+export function norm(x: Tensor, ...args: NormArgs): Tensor {
   checkFloat(x, 'norm');
   const a = bindArgs('norm', args, ['p', 'dim', 'keepdim'], ['dtype']) as { p?: NormOrd | null; dim?: Dims; keepdim?: boolean };
   const p = a.p ?? 'fro';
   const keepdim = a.keepdim ?? false;
-  if (p === 'nuc') return matrixNorm(x, 'nuc', a.dim ?? [-2, -1], keepdim);
+  if (p === 'nuc') return matrixNorm(x, 'nuc', typeof a.dim === 'number' ? [a.dim] : a.dim ?? [-2, -1], keepdim);
   if (p === 'fro') {
     if (a.dim !== undefined && a.dim !== null && typeof a.dim !== 'number' && a.dim.length > 2) {
       throw new RangeError(`norm(): p='fro' takes one or two dims (got ${a.dim.length})`);

@@ -23,7 +23,7 @@ describe('maskedSelect', () => {
 describe('nonzero', () => {
   it('gives the coordinates, or one tensor per dim', () => {
     const x = tensor([[0, 1], [2, 0]]);
-    const nz = nonzero(x) as ReturnType<typeof x.nonzero>;
+    const nz = nonzero(x);
     expect(nz.tolist()).toEqual([[0, 1], [1, 0]]);
     expect(nz.dtype).toBe('int32');
     expect(x.nonzero({ asTuple: true }).map((t) => t.tolist())).toEqual([[0, 1], [1, 0]]);

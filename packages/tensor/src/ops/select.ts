@@ -36,6 +36,8 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
  * `torch.nonzero(input, *, as_tuple=False)`: the coordinates of the nonzero elements, row-major,
  * as an int32 [n, ndim] tensor; with `asTuple`, one 1-D tensor per dim.
  */
+export function nonzero(x: Tensor, options?: { asTuple?: false }): Tensor;
+export function nonzero(x: Tensor, options: { asTuple: true }): Tensor[];
 export function nonzero(x: Tensor, options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
   if (!(x instanceof Tensor)) throw new TypeError(`nonzero(): argument 'input' must be a Tensor, not ${x === null ? 'null' : typeof x}`);
   const { asTuple = false } = bindArgs('nonzero', [options], [], ['asTuple']) as { asTuple?: boolean };

@@ -13,6 +13,22 @@ import { normDim, numelOf, shapeStr } from './util.js';
 /** `[values, indices]`, also readable as `.values` / `.indices` (`torch.return_types.sort`). */
 export type SortResult = [values: Tensor, indices: Tensor] & { readonly values: Tensor; readonly indices: Tensor };
 
+export interface SortOptions {
+  dim?: number;
+  descending?: boolean;
+  /** Accepted for PyTorch's signature; Flint's sort is always stable. */
+  stable?: boolean;
+}
+/** `sort` / `argsort` arguments: `(dim?, descending?, { stable }?)` or `({ dim, descending, stable })`. */
+export type SortArgs = [dim?: number, descending?: boolean, options?: { stable?: boolean }] | [options: SortOptions];
+export interface TopkOptions {
+  dim?: number;
+  largest?: boolean;
+  sorted?: boolean;
+}
+/** `topk` arguments after `k`: `(dim?, largest?, sorted?)` or `({ dim, largest, sorted })`. */
+export type TopkArgs = [dim?: number, largest?: boolean, sorted?: boolean] | [options: TopkOptions];
+
 export function sortResult(values: Tensor, indices: Tensor): SortResult {
   const r = [values, indices] as [Tensor, Tensor] & { values: Tensor; indices: Tensor };
   Object.defineProperties(r, { values: { value: values }, indices: { value: indices } });
@@ -58,7 +74,7 @@ function checkInput(x: unknown, op: string): asserts x is Tensor {
  * `torch.sort(input, dim=-1, descending=False, *, stable=False)` → `[values, indices]`:
  * `sort(x)`, `sort(x, 0, true)` or `sort(x, { dim, descending, stable })`. The order is always stable.
  */
-export function sort(x: Tensor, ...args: unknown[]): SortResult {
+export function sort(x: Tensor, ...args: SortArgs): SortResult {
   checkInput(x, 'sort');
   const a = bindArgs('sort', args, ['dim', 'descending'], ['stable']) as { dim?: number; descending?: boolean };
   const d = normDim(a.dim ?? -1, x.ndim, 'sort');
@@ -66,7 +82,7 @@ export function sort(x: Tensor, ...args: unknown[]): SortResult {
 }
 
 /** `torch.argsort(input, dim=-1, descending=False, *, stable=False)`: the int32 indices of `sort`. */
-export function argsort(x: Tensor, ...args: unknown[]): Tensor {
+export function argsort(x: Tensor, ...args: SortArgs): Tensor {
   checkInput(x, 'argsort');
   const a = bindArgs('argsort', args, ['dim', 'descending'], ['stable']) as { dim?: number; descending?: boolean };
   const d = normDim(a.dim ?? -1, x.ndim, 'argsort');
@@ -83,7 +99,7 @@ export function argsort(x: Tensor, ...args: unknown[]): Tensor {
  * `torch.topk(input, k, dim=-1, largest=True, sorted=True)` → `[values, indices]`: the `k` largest
  * (or smallest) entries along `dim`, in order (also with `sorted: false`).
  */
-export function topk(x: Tensor, k: number, ...args: unknown[]): SortResult {
+export function topk(x: Tensor, k: number, ...args: TopkArgs): SortResult {
   checkInput(x, 'topk');
   const a = bindArgs('topk', args, ['dim', 'largest', 'sorted']) as { dim?: number; largest?: boolean; sorted?: boolean };
   const d = normDim(a.dim ?? -1, x.ndim, 'topk');

@@ -17,11 +17,14 @@ export interface UniqueOptions {
   dim?: number | null;
 }
 
+/** `(sorted?, returnInverse?, returnCounts?, dim?)` or `({ sorted, returnInverse, returnCounts, dim })`. */
+export type UniqueArgs = [sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null] | [options: UniqueOptions];
+
 /**
  * `unique(x)` → the values; with `returnInverse` / `returnCounts`, `[values, inverse?, counts?]`
  * (in that order, the ones asked for), as PyTorch's tuple. NaNs are each distinct, last.
  */
-export function unique(x: Tensor, ...args: unknown[]): Tensor | Tensor[] {
+export function unique(x: Tensor, ...args: UniqueArgs): Tensor | Tensor[] {
   if (!(x instanceof Tensor)) throw new TypeError(`unique(): argument 'input' must be a Tensor, not ${x === null ? 'null' : typeof x}`);
   const a = bindArgs('unique', args, ['sorted', 'returnInverse', 'returnCounts', 'dim']) as UniqueOptions;
   if (a.dim !== undefined && a.dim !== null) throw new RangeError('unique(): dim is not supported (unique slices along a dim); flatten or call without dim');
