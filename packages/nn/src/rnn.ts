@@ -266,10 +266,6 @@ export class RNN extends RNNBase {
     return [this._outputLayout(output, batched), batched ? h : h.squeeze(1)];
   }
 
-  override extraRepr(): string {
-    const s = super.extraRepr();
-    return this.nonlinearity === 'tanh' ? s : s.replace(/^(\d+, \d+)/, `$1, nonlinearity=${this.nonlinearity}`);
-  }
 }
 
 /**
