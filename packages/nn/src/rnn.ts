@@ -3,7 +3,7 @@ import { cat, empty, linear as linearOp, stack, zeros, type Tensor } from '@flin
 import { bindArgs, boolArg, choiceArg, describeValue, factoryArgs, sizeArg } from './args.js';
 import { checkTensor } from './functional/activation.js';
 import { checkDropoutP, dropout } from './functional/dropout.js';
-import { LstmLayer } from './functional/lstm-layer.js';
+import { GruLayer, LstmLayer, RnnLayer } from './functional/fused-rnn.js';
 import { gateCount, gruStep, lstmStep, rnnStep, type RecurrentMode } from './functional/recurrent.js';
 import { uniform_ } from './init.js';
 import { Module } from './module.js';
@@ -184,11 +184,17 @@ export abstract class RNNBase extends Module {
     // For RNN and LSTM both biases only add up: fold b_hh into the input projection once.
     const inBias = bIh && bHh && !gru ? bIh.add(bHh) : bIh;
     const gi = linearOp(x, wIh, inBias);
-    if (this.mode === 'LSTM' && !wHr) {
-      // The fused layer (one autograd node), hidden-major: see functional/lstm-layer.ts.
+    if (!wHr) {
+      // The fused layers (one autograd node each), hidden-major: see functional/fused-rnn.ts.
       const giT = gi.permute(0, 2, 1).contiguous();
-      const [outT, hT, cT] = LstmLayer.apply(giT, h0.t().contiguous(), c0!.t().contiguous(), wHh, reverse) as [Tensor, Tensor, Tensor];
-      return { output: outT.permute(0, 2, 1), h: hT.t(), c: cT.t() };
+      const hT = h0.t().contiguous();
+      const [outT, hN, cN] =
+        this.mode === 'LSTM'
+          ? (LstmLayer.apply(giT, hT, c0!.t().contiguous(), wHh, reverse) as [Tensor, Tensor, Tensor])
+          : this.mode === 'GRU'
+            ? (GruLayer.apply(giT, hT, wHh, bHh, reverse) as [Tensor, Tensor])
+            : (RnnLayer.apply(giT, hT, wHh, reverse, this.mode === 'RNN_RELU') as [Tensor, Tensor]);
+      return { output: outT.permute(0, 2, 1), h: hN.t(), c: cN ? cN.t() : null };
     }
     const wHhT = wHh.t();
     const wHrT = wHr ? wHr.t() : null;

@@ -6,6 +6,7 @@
 import { gradcheck, noGrad } from '@flint/autograd';
 import { manualSeed, memory, randn, tensor, type Tensor } from '@flint/tensor';
 import { describe, expect, it } from 'vitest';
+import { GruLayer, LstmLayer, RnnLayer } from './functional/fused-rnn.js';
 import {
   F,
   GRU,
@@ -109,6 +110,20 @@ describe('recurrent layers', () => {
     (lstm(x)[0] as Tensor).sum().backward();
     expect(flat(w)).toEqual(before);
     expect(w.grad!.shape).toEqual([12, 3]);
+  });
+
+  it('the fused GRU, RNN and LSTM layers pass gradcheck in every argument, both directions', () => {
+    manualSeed(6);
+    const H = 2;
+    const N = 2;
+    const opts = { eps: 1e-2, atol: 2e-2, rtol: 2e-2 };
+    const r = (shape: number[]) => randn(shape).mul(0.5).requiresGrad_();
+    for (const reverse of [false, true]) {
+      expect(gradcheck((gi, h, w, b) => GruLayer.apply(gi!, h!, w!, b!, reverse), [r([3, 3 * H, N]), r([H, N]), r([3 * H, H]), r([3 * H])], opts)).toBe(true);
+      expect(gradcheck((gi, h, w) => RnnLayer.apply(gi!, h!, w!, reverse, false), [r([3, H, N]), r([H, N]), r([H, H])], opts)).toBe(true);
+      expect(gradcheck((gi, h, c, w) => LstmLayer.apply(gi!, h!, c!, w!, reverse), [r([3, 4 * H, N]), r([H, N]), r([H, N]), r([4 * H, H])], opts)).toBe(true);
+    }
+    expect(gradcheck((gi, h, w) => RnnLayer.apply(gi!, h!, w!, false, true), [r([3, H, N]), r([H, N]), r([H, H])], opts)).toBe(true);
   });
 
   it('cells agree with one step of their layer', () => {
