@@ -222,6 +222,14 @@ export abstract class RNNBase extends Module {
     return { output: stack(outs, 0), h, c };
   }
 
+  /** @internal `forward` of the layers with one state (RNN, GRU): `[output, hN]`. */
+  protected _forwardHidden(op: string, input: Tensor, hx: Tensor | null | undefined): [Tensor, Tensor] {
+    const { x, batched } = this._input(op, input);
+    const h0 = this._state(op, 'hidden', hx, batched, x.shape[1]!, this.hiddenSize);
+    const { output, h } = this._run(x, h0, null);
+    return [this._outputLayout(output, batched), batched ? h : h.squeeze(1)];
+  }
+
   /** @internal The output back in the caller's layout. */
   protected _outputLayout(output: Tensor, batched: boolean): Tensor {
     return !batched ? output.squeeze(1) : this.batchFirst ? output.transpose(0, 1) : output;
@@ -265,11 +273,7 @@ export class RNN extends RNNBase {
   }
 
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
-    const op = 'RNN';
-    const { x, batched } = this._input(op, input);
-    const h0 = this._state(op, 'hidden', hx, batched, x.shape[1]!, this.hiddenSize);
-    const { output, h } = this._run(x, h0, null);
-    return [this._outputLayout(output, batched), batched ? h : h.squeeze(1)];
+    return this._forwardHidden('RNN', input, hx);
   }
 
 }
@@ -321,10 +325,6 @@ export class GRU extends RNNBase {
   }
 
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
-    const op = 'GRU';
-    const { x, batched } = this._input(op, input);
-    const h0 = this._state(op, 'hidden', hx, batched, x.shape[1]!, this.hiddenSize);
-    const { output, h } = this._run(x, h0, null);
-    return [this._outputLayout(output, batched), batched ? h : h.squeeze(1)];
+    return this._forwardHidden('GRU', input, hx);
   }
 }
