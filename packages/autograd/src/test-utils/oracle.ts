@@ -1,45 +1,8 @@
-/**
- * For tests: the PyTorch reference cases, found as packages/nn/src/test-utils/compare.ts finds
- * them (`tests/oracle`, each `tests/oracle/<area>/`, and the shared oracle beside the repository),
- * and an allclose that names the worst element.
- */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { loadSafetensors, type Tensor } from '@flint/tensor';
+/** For tests: the PyTorch reference cases (tests/oracle-cases.ts) and an allclose that names the worst element. */
+import type { Tensor } from '@flint/tensor';
 import { expect } from 'vitest';
 
-const PROJECT = new URL('../../../../tests/oracle/', import.meta.url);
-export const ORACLES = [
-  { label: 'project', dir: PROJECT },
-  ...readdirSync(PROJECT, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => ({ label: `project/${e.name}`, dir: new URL(`${e.name}/`, PROJECT) })),
-  { label: 'shared', dir: new URL('../../../../../shared/oracle/', import.meta.url) },
-].filter((o) => existsSync(new URL('cases.json', o.dir)));
-
-export interface OracleCase {
-  name: string;
-  kind: string;
-  file: string;
-  config: Record<string, unknown>;
-  atol: number;
-  rtol: number;
-  /** The folder it comes from. */
-  dir: URL;
-  /** Its folder's label (`project/tensor-ops`, `shared`). */
-  label: string;
-}
-
-/** The cases of these kinds from every oracle folder, named `<folder>/<case>`. */
-export function oracleCases(...kinds: string[]): OracleCase[] {
-  return ORACLES.flatMap(({ label, dir }) => {
-    const { cases } = JSON.parse(readFileSync(new URL('cases.json', dir), 'utf8')) as { cases: OracleCase[] };
-    return cases.filter((c) => kinds.includes(c.kind)).map((c) => ({ ...c, name: `${label}/${c.name}`, dir, label }));
-  });
-}
-
-export function loadCase(c: OracleCase): Record<string, Tensor> {
-  return loadSafetensors(new Uint8Array(readFileSync(new URL(c.file, c.dir))), c.file);
-}
+export { ORACLES, oracleCases, loadCase, type OracleCase } from '../../../../tests/oracle-cases.js';
 
 /** `|a - b| <= atol + rtol·|b|` elementwise (NaN matches NaN, equal infinities match), shapes equal. */
 export function expectClose(actual: Tensor | null | undefined, expected: Tensor, tol: { atol: number; rtol: number }, what: string): void {
