@@ -20,5 +20,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One thread per test process: the forks already use every core (threads.test.ts tests more).
+    env: { FLINT_NUM_THREADS: '1' },
   },
 });

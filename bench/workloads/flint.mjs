@@ -3,7 +3,7 @@
  * dispose, no scope. Imports the BUILT packages (`pnpm run build` first). D1/D2 are in
  * dispatch.mjs.
  */
-import { getBackend, memory } from '@flint/tensor';
+import { getBackend, getNumThreads, memory, threadsReady } from '@flint/tensor';
 import { cliOptions, report, reportError, timeSteps } from '../lib/measure.mjs';
 import { mlp, trainStep, workloads } from './flint-steps.mjs';
 
@@ -32,13 +32,15 @@ async function soak() {
 }
 
 try {
+  // The default thread count starts in the background: time the steps on it.
+  await threadsReady();
   if (opts.workload === 'soak') {
     report({ workload: 'soak', impl: 'flint', backend: getBackend(), ...(await soak()) });
   } else {
     const make = workloads[opts.workload];
     if (!make) throw new Error(`flint.mjs: unknown workload ${opts.workload}`);
     const result = await timeSteps(make(), opts);
-    report({ workload: opts.workload, impl: 'flint', backend: getBackend(), ...result });
+    report({ workload: opts.workload, impl: 'flint', backend: getBackend(), threads: getNumThreads(), ...result });
   }
 } catch (err) {
   reportError(opts.workload, err);

@@ -46,7 +46,7 @@ function outOfMemory(bytes: number): RangeError {
  * backend buffer is allocated through `_malloc`, so a size check there turns both into a clear
  * error thrown before anything is written: the backend keeps working.
  */
-function guardAllocations(): void {
+export function guardAllocations(): void {
   type Wasm = { _malloc(n: number): number; _free(p: number): void; asm?: { malloc?(n: number): number }; flintGuarded?: boolean };
   const wasm = (tf.backend() as unknown as { wasm?: Wasm }).wasm;
   if (!wasm || wasm.flintGuarded) return;

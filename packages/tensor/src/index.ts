@@ -3,6 +3,7 @@
  * Importing it starts the backend (top-level await), so ops work right away.
  */
 export { ready, setBackend, getBackend, memory, type BackendName } from './backend.js';
+export { setNumThreads, getNumThreads, threadsReady } from './threads.js';
 export { setWasmPaths, type WasmBinary } from './wasm-paths.js';
 export { Tensor, type Device, type Dims, type NestedArray, type GradHook, type ValuesIndices } from './tensor.js';
 export { type DType, type DTypeArg, promoteTypes } from './dtype.js';

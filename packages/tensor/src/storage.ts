@@ -148,6 +148,14 @@ export function sweep(): void {
   budget = Math.max(MIN_SWEEP_BYTES, 2 * lastTickAllocated, residentBytes / 4);
 }
 
+/**
+ * Moves every storage (and drops every materialised view) out of backend memory, as a sweep does
+ * for old ones: they come back on their next use. Before the backend is replaced (`setNumThreads`).
+ */
+export function offloadAll(): void {
+  for (const cell of [...resident]) offload(cell);
+}
+
 /** A step boundary (`tick()`): a sweep, and the step's allocation volume sets the next budget. */
 export function stepBoundary(): void {
   lastTickAllocated = allocatedThisTick;

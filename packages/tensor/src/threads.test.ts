@@ -1,0 +1,71 @@
+/**
+ * `setNumThreads` / `getNumThreads`: the threaded WASM build gives the single-threaded build's
+ * numbers bit for bit, tensors the program holds survive a switch, bad counts are refused, and a
+ * script on two threads exits by itself.
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { conv2d, getBackend, getNumThreads, memory, randn, setNumThreads } from './index.js';
+import { defaultNumThreads } from './threads.js';
+
+const bits = (t: { dataSync(): ArrayLike<number> }) => Array.from(t.dataSync());
+
+describe('threads', () => {
+  afterAll(async () => {
+    await setNumThreads(1);
+  });
+
+  it('two threads give the numbers of one, and held tensors survive the switch', async () => {
+    expect(getBackend()).toBe('wasm');
+    await setNumThreads(1);
+    expect(getNumThreads()).toBe(1);
+    const a = randn([300, 200]);
+    const b = randn([200, 150]);
+    const x = randn([2, 8, 12, 12]);
+    const w = randn([16, 8, 3, 3]);
+    const view = a.narrow(0, 10, 5);
+    const mm1 = bits(a.matmul(b));
+    const conv1 = bits(conv2d(x, w, null, { stride: 2, padding: 1 }));
+    const sum1 = bits(a.exp().sum(1).softmax(0));
+    await setNumThreads(2);
+    expect(getNumThreads()).toBe(2);
+    expect(bits(a.matmul(b))).toEqual(mm1);
+    expect(bits(conv2d(x, w, null, { stride: 2, padding: 1 }))).toEqual(conv1);
+    expect(bits(a.exp().sum(1).softmax(0))).toEqual(sum1);
+    expect(bits(view)).toEqual(bits(a).slice(10 * 200, 15 * 200));
+    view.fill_(0); // a view still writes through to its base after the switch
+    expect(bits(a.narrow(0, 10, 1)).every((v) => v === 0)).toBe(true);
+    await setNumThreads(1);
+    expect(getNumThreads()).toBe(1);
+    expect(bits(a.matmul(b)).slice(0, 10 * 150)).toEqual(mm1.slice(0, 10 * 150));
+    expect(memory().numTensors).toBeGreaterThan(0);
+  });
+
+  it('refuses counts that are not positive integers', () => {
+    expect(() => setNumThreads(0)).toThrow('setNumThreads: the number of threads must be a positive integer (got 0)');
+    expect(() => setNumThreads(1.5)).toThrow('positive integer');
+  });
+
+  it('the default follows FLINT_NUM_THREADS, else the idle cores', async () => {
+    const before = process.env.FLINT_NUM_THREADS;
+    try {
+      process.env.FLINT_NUM_THREADS = '3';
+      expect(await defaultNumThreads()).toBe(3);
+      process.env.FLINT_NUM_THREADS = 'two';
+      await expect(defaultNumThreads()).rejects.toThrow("FLINT_NUM_THREADS must be a positive integer (got 'two')");
+      delete process.env.FLINT_NUM_THREADS;
+      const n = await defaultNumThreads();
+      expect(n).toBeGreaterThanOrEqual(1);
+    } finally {
+      if (before === undefined) delete process.env.FLINT_NUM_THREADS;
+      else process.env.FLINT_NUM_THREADS = before;
+    }
+  });
+
+  it('a script on two threads exits by itself', () => {
+    const dist = new URL('../dist/index.js', import.meta.url).href;
+    const script = `const T = await import(${JSON.stringify(dist)}); await T.setNumThreads(2); console.log(T.getNumThreads(), T.randn([64, 64]).matmul(T.randn([64, 64])).shape.join('x'));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(out.trim()).toBe('2 64x64');
+  });
+});
