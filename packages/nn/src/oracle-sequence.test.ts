@@ -20,7 +20,7 @@ const builders: Record<string, (c: Cfg) => Module> = {
   rnn_cell: (c) => new RNNCell(c.input_size, c.hidden_size, { bias: c.bias, nonlinearity: c.nonlinearity }),
   lstm_cell: (c) => new LSTMCell(c.input_size, c.hidden_size, { bias: c.bias }),
   gru_cell: (c) => new GRUCell(c.input_size, c.hidden_size, { bias: c.bias }),
-  mha: (c) => new MultiheadAttention(c.embed_dim, c.num_heads, opt({ dropout: c.dropout, bias: c.bias, addBiasKv: c.add_bias_kv, kdim: c.kdim, vdim: c.vdim, batchFirst: c.batch_first })),
+  mha: (c) => new MultiheadAttention(c.embed_dim, c.num_heads, opt({ dropout: c.dropout, bias: c.bias, addBiasKv: c.add_bias_kv, addZeroAttn: c.add_zero_attn, kdim: c.kdim, vdim: c.vdim, batchFirst: c.batch_first })),
   transformer_encoder_layer: (c) =>
     new TransformerEncoderLayer(c.d_model, c.nhead, { dimFeedforward: c.dim_feedforward, dropout: c.dropout, activation: c.activation, layerNormEps: c.layer_norm_eps, batchFirst: c.batch_first, normFirst: c.norm_first }),
   transformer_decoder_layer: (c) =>

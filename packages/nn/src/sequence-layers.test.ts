@@ -126,6 +126,14 @@ describe('recurrent layers', () => {
     expect(gradcheck((gi, h, w) => RnnLayer.apply(gi!, h!, w!, false, true), [r([3, H, N]), r([H, N]), r([H, H])], opts)).toBe(true);
   });
 
+  it('dropout between layers acts in training only', () => {
+    const lstm = new LSTM(3, 8, { numLayers: 2, dropout: 0.5 });
+    const x = randn([4, 2, 3]);
+    expect(flat(lstm(x)[0])).not.toEqual(flat(lstm(x)[0]));
+    lstm.eval();
+    expect(flat(lstm(x)[0])).toEqual(flat(lstm(x)[0]));
+  });
+
   it('cells agree with one step of their layer', () => {
     manualSeed(9);
     const layer = new GRU(3, 4);
