@@ -206,6 +206,24 @@ describe('save', () => {
     expect(Array.from(new Float32Array(entries['archive/data/0']!.slice().buffer))).toEqual([1, 1]);
   });
 
+  it("int32 tensors are written as int64 (torch.long) by default, as int32 with intDtype: 'int32'", () => {
+    const i = tensor([3, -4], { dtype: 'int32' });
+    const kind = (b: Uint8Array) => new TextDecoder('latin1').decode(unzipSync(b)['archive/data.pkl']!).match(/torch\n(\w+Storage)/)![1];
+    expect(kind(save({ i }))).toBe('LongStorage');
+    expect(kind(save({ i }, { intDtype: 'int32' }))).toBe('IntStorage');
+    expect(unzipSync(save({ i }))['archive/data/0']!.length).toBe(16);
+    expect(load(save({ i }, { intDtype: 'int32' })).i.tolist()).toEqual([3, -4]);
+  });
+
+  it('what load makes is owned by the caller: disposing it frees every tensor and storage', () => {
+    const before = memory().numTensors;
+    const ck = fixture('layers.pt');
+    const all = [...Object.values(ck.state_dict), ...Object.values(ck.inputs), ...Object.values(ck.outputs)] as Tensor[];
+    expect(memory().numTensors).toBeGreaterThan(before);
+    for (const t of all) t.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
   it('refuses what has no Python counterpart, naming the key', () => {
     const gone = ones([1]);
     gone.dispose();
