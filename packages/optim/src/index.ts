@@ -8,6 +8,7 @@ export {
   Optimizer,
   required,
   type OptimizerStateDict,
+  type PyTorchStateDictLike,
   type ParamGroup,
   type ParamGroupInput,
   type Params,

@@ -248,8 +248,15 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
    * group count and sizes, that the state is this optimizer's (its keys, e.g. Adam's `exp_avg`,
    * `exp_avg_sq`, `step`) with the parameters' shapes, and the saved hyperparameters as the
    * constructor checks them. On an error the optimizer is unchanged and no tensor is left behind.
+   *
+   * PyTorch's own layout loads as it is (`optimizer.loadStateDict(load(bytes).optimizer)`): `state`
+   * keyed by parameter index (numbers, decimal strings, or a `Map`), `step` as a 0-d tensor, tuples
+   * as arrays, and PyTorch's implementation switches in the groups (`foreach`, `capturable`,
+   * `differentiable`, `fused`), which are checked (`differentiable` and `fused` must be off) and
+   * dropped: they choose a kernel, not the numbers.
    */
-  loadStateDict(stateDict: OptimizerStateDict): void {
+  loadStateDict(stateDictArg: OptimizerStateDict | PyTorchStateDictLike): void {
+    const stateDict = fromPyTorchLayout(stateDictArg);
     validateStateDict(stateDict);
     const name = this.constructor.name;
     const saved = stateDict.param_groups;
@@ -271,9 +278,18 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
       }),
     );
     // The saved hyperparameters, camelCase, as they would be stored.
-    const hypers = saved.map((g) => {
+    const hypers = saved.map((g, i) => {
       const h: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(g)) if (key !== 'params') h[snakeToCamel(key)] = copyValue(value);
+      for (const [key, value] of Object.entries(g)) {
+        if (key === 'params') continue;
+        if (Object.hasOwn(PYTORCH_SWITCHES, key)) {
+          if (!PYTORCH_SWITCHES[key]!(value)) {
+            throw new Error(`loadStateDict: param_groups[${i}].${key} is ${show(value)}: Flint's ${name} has no ${key} mode (it must be ${key === 'differentiable' ? 'False' : 'False or None'})`);
+          }
+          continue;
+        }
+        h[snakeToCamel(key)] = copyValue(value);
+      }
       return h;
     });
     // Whose state is it? The per-parameter keys first (they tell optimizers apart best), then the groups'.
@@ -420,6 +436,31 @@ function rethrowWith(err: unknown, prefix: string): Error {
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * PyTorch's per-group implementation switches (`torch.optim.Adam(..., foreach, capturable,
+ * differentiable, fused)`): the values Flint's single implementation matches.
+ */
+const PYTORCH_SWITCHES: Record<string, (v: unknown) => boolean> = {
+  foreach: (v) => v === null || typeof v === 'boolean',
+  capturable: (v) => typeof v === 'boolean',
+  differentiable: (v) => v === false,
+  fused: (v) => v === null || v === false,
+};
+
+/** A state dict as `load` returns PyTorch's, or with `state` as a `Map` keyed by parameter index. */
+export interface PyTorchStateDictLike {
+  state: Record<string, Record<string, unknown>> | ReadonlyMap<number | string, Record<string, unknown>>;
+  param_groups: ReadonlyArray<Record<string, unknown>>;
+}
+
+/** The state dict with `state` as an object keyed by index (a `Map`'s entries copied). */
+function fromPyTorchLayout(sd: unknown): OptimizerStateDict {
+  if (typeof sd !== 'object' || sd === null || !((sd as Record<string, unknown>)['state'] instanceof Map)) return sd as OptimizerStateDict;
+  const state: Record<string, unknown> = {};
+  for (const [k, v] of (sd as { state: Map<unknown, unknown> }).state) state[String(k)] = v;
+  return { ...(sd as OptimizerStateDict), state: state as OptimizerStateDict['state'] };
 }
 
 /** Checks the shape of a state dict before anything is changed, naming what is wrong. */

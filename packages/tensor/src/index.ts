@@ -92,6 +92,7 @@ export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvg
 export { broadcastShapes, shapeStr } from './ops/util.js';
 export { loadSafetensors, saveSafetensors, safetensorsMetadata } from './safetensors.js';
 export { SafetensorsError } from './safetensors-codec.js';
+export { load, save, CheckpointError, type LoadOptions, type SaveOptions } from './torch-checkpoint.js';
 export { formatTensor, type FormatOptions } from './format.js';
 
 import type { Tensor as T } from './tensor.js';
