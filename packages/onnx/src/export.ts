@@ -9,11 +9,14 @@ import { GraphBuilder, onnxType } from './graph.js';
 import { onnx, type schema } from './proto.js';
 import { Tracer, flattenTensors } from './trace.js';
 
+/** An argument of `forward`: a tensor, or an array of them (LSTM's `[h0, c0]`); graph inputs are its tensors in order. */
+export type ExampleInput = Tensor | readonly ExampleInput[];
+
 /** Symbolic axes of one input or output: `{ 0: 'batch' }`, or `[0]` (names made up), as torch. */
 export type AxesSpec = Readonly<Record<number, string>> | readonly number[];
 
 export interface ExportOnnxOptions {
-  /** Graph input names, in order (default `input`, or `input.0`, `input.1`, ... for several). */
+  /** Graph input names, in the order the example inputs' tensors come (default `input`, or `input.0`, `input.1`, ... for several). */
   inputNames?: readonly string[];
   /** Graph output names, in the order the output's tensors come (default `output`, or `output.0`, ...). */
   outputNames?: readonly string[];
@@ -72,10 +75,11 @@ function valueInfo(name: string, t: { shape: readonly number[]; dtype: Tensor['d
  *
  * An op or layer with no ONNX mapping is an error naming it and the module path it runs in.
  */
-export function exportOnnx(model: Module, exampleInputs: Tensor | readonly Tensor[], options: ExportOnnxOptions = {}): Uint8Array {
+export function exportOnnx(model: Module, exampleInputs: Tensor | readonly ExampleInput[], options: ExportOnnxOptions = {}): Uint8Array {
   const opset = options.opsetVersion ?? OPSET;
   if (opset !== OPSET) throw new RangeError(`exportOnnx: opsetVersion ${opset} is not supported (the exporter writes opset ${OPSET})`);
-  const inputs = Array.isArray(exampleInputs) ? (exampleInputs as readonly Tensor[]) : [exampleInputs as Tensor];
+  const args = Array.isArray(exampleInputs) ? (exampleInputs as readonly ExampleInput[]) : [exampleInputs as Tensor];
+  const inputs = flattenTensors(args);
   const inputNames = ioNames('input', options.inputNames, inputs.length);
 
   const g = new GraphBuilder();
@@ -92,7 +96,7 @@ export function exportOnnx(model: Module, exampleInputs: Tensor | readonly Tenso
     outputs = scope(() =>
       noGrad(() =>
         tracer.run(() => {
-          const result: unknown = (model as unknown as (...a: Tensor[]) => unknown)(...inputs);
+          const result: unknown = (model as unknown as (...a: readonly ExampleInput[]) => unknown)(...args);
           return flattenTensors(result).map((t) => ({ name: tracer.name(t), shape: [...t.shape], dtype: t.dtype }));
         }),
       ),

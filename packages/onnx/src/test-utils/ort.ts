@@ -4,7 +4,8 @@ import { expect } from 'vitest';
 import { noGrad } from '@flint/autograd';
 import type { Module } from '@flint/nn';
 import type { Tensor } from '@flint/tensor';
-import { exportOnnx, type ExportOnnxOptions } from '../export.js';
+import { exportOnnx, type ExampleInput, type ExportOnnxOptions } from '../export.js';
+import { flattenTensors } from '../trace.js';
 import { onnx } from '../proto.js';
 
 const ortType = { float32: 'float32', int32: 'int32', bool: 'bool' } as const;
@@ -27,11 +28,11 @@ export async function runOnnx(bytes: Uint8Array, inputs: readonly Tensor[], name
 }
 
 /** Flint's outputs of `model(...inputs)` in eval mode, flattened. */
-export function flintOutputs(model: Module, inputs: readonly Tensor[]): Tensor[] {
+export function flintOutputs(model: Module, inputs: readonly ExampleInput[]): Tensor[] {
   model.eval();
   const flat: Tensor[] = [];
   const walk = (v: unknown) => (Array.isArray(v) ? v.forEach(walk) : v && typeof v === 'object' && 'dataSync' in v && flat.push(v as Tensor));
-  walk(noGrad(() => (model as unknown as (...a: Tensor[]) => unknown)(...inputs)));
+  walk(noGrad(() => (model as unknown as (...a: readonly ExampleInput[]) => unknown)(...inputs)));
   return flat;
 }
 
@@ -55,10 +56,10 @@ export function expectMatch(actual: { dims: readonly number[]; data: ArrayLike<n
  * Exports `model` at `inputs`, runs it in ONNX Runtime on `inputs` (and on `runInputs` when given,
  * e.g. another batch size) and checks the outputs against Flint's. Returns the parsed model.
  */
-export async function checkExport(model: Module, inputs: readonly Tensor[], options: ExportOnnxOptions = {}, runInputs?: readonly Tensor[]): Promise<onnx.ModelProto> {
+export async function checkExport(model: Module, inputs: readonly ExampleInput[], options: ExportOnnxOptions = {}, runInputs?: readonly ExampleInput[]): Promise<onnx.ModelProto> {
   const bytes = exportOnnx(model, inputs, options);
   for (const xs of runInputs ? [inputs, runInputs] : [inputs]) {
-    expectMatch(await runOnnx(bytes, xs, options.inputNames), flintOutputs(model, xs));
+    expectMatch(await runOnnx(bytes, flattenTensors(xs), options.inputNames), flintOutputs(model, xs));
   }
   return onnx.ModelProto.decode(bytes);
 }
