@@ -36,6 +36,32 @@ export function reshapeTarget(input: readonly number[], output: readonly number[
   return target;
 }
 
+/**
+ * The axes of `long` that are 1s whose removal leaves `short` (matched from the left), or null:
+ * a reshape that only inserts or removes 1s is an `Unsqueeze` / `Squeeze`, which keeps every
+ * other dim as it comes.
+ */
+function onesAxes(long: readonly number[], short: readonly number[]): number[] | null {
+  const axes: number[] = [];
+  let j = 0;
+  for (let i = 0; i < long.length; i++) {
+    if (j < short.length && long[i] === short[j]) j++;
+    else if (long[i] === 1) axes.push(i);
+    else return null;
+  }
+  return j === short.length ? axes : null;
+}
+
+function reshape(c: OpCall): string[] {
+  const [from, to] = [c.inputs[0]!.shape, out0(c).shape];
+  const x = c.names[0]!;
+  const inserted = to.length > from.length ? onesAxes(to, from) : null;
+  if (inserted) return [c.g.op(c.scope, 'Unsqueeze', [x, c.g.int64(inserted)])];
+  const removed = from.length > to.length ? onesAxes(from, to) : null;
+  if (removed) return [c.g.op(c.scope, 'Squeeze', [x, c.g.int64(removed)])];
+  return [c.g.op(c.scope, 'Reshape', [x, c.g.int64(reshapeTarget(from, to))])];
+}
+
 /** The `Expand` shape for `input → output`: 1 where the input keeps its dim, so unexpanded dims stay dynamic. */
 function expandTarget(input: readonly number[], output: readonly number[]): number[] {
   const offset = output.length - input.length;
@@ -187,7 +213,7 @@ export const OPS: Readonly<Record<string, OpConverter>> = {
   amax: (c) => [c.g.op(c.scope, 'ReduceMax', [c.names[0]!], { axes: c.attrs.dims, keepdims: c.attrs.keepdim ? 1 : 0 })],
   amin: (c) => [c.g.op(c.scope, 'ReduceMin', [c.names[0]!], { axes: c.attrs.dims, keepdims: c.attrs.keepdim ? 1 : 0 })],
   // ---- shapes and views ----
-  reshape: (c) => [c.g.op(c.scope, 'Reshape', [c.names[0]!, c.g.int64(reshapeTarget(c.inputs[0]!.shape, out0(c).shape))])],
+  reshape,
   permute: (c) => [c.g.op(c.scope, 'Transpose', [c.names[0]!], { perm: c.attrs.dims })],
   expand: (c) => [c.g.op(c.scope, 'Expand', [c.names[0]!, c.g.int64(expandTarget(c.inputs[0]!.shape, out0(c).shape))])],
   narrow: (c) => {
