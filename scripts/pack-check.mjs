@@ -48,9 +48,21 @@ const ds = new TensorDataset(randn([10, 2]), arange(10));
 let n = 0; for (const [x] of new DataLoader(ds, { batchSize: 4 })) n += x.shape[0];
 if (n !== 10) throw new Error('loader');
 console.log('data ok');`,
+  onnx: `import { randn } from '@flint/tensor';
+import { Linear } from '@flint/nn';
+import { exportOnnx } from '@flint/onnx';
+import onnxProto from 'onnx-proto';
+const bytes = exportOnnx(new Linear(3, 2), [randn([1, 3])], { dynamicBatch: true });
+const { graph } = onnxProto.onnx.ModelProto.decode(bytes);
+if (graph.node.map((n) => n.opType).join() !== 'Gemm') throw new Error('nodes ' + graph.node.map((n) => n.opType));
+if (graph.initializer.map((t) => t.name).join() !== 'weight,bias') throw new Error('initialisers');
+if (graph.input[0].type.tensorType.shape.dim[0].dimParam !== 'batch') throw new Error('dynamic batch');
+console.log('onnx ok', bytes.length, 'bytes');`,
 };
 
-const names = readdirSync(packagesDir).filter((n) => n in smoke);
+// `node scripts/pack-check.mjs onnx nn` checks only those packages.
+const only = process.argv.slice(2);
+const names = readdirSync(packagesDir).filter((n) => n in smoke && (only.length === 0 || only.includes(n)));
 const manifest = (n) => JSON.parse(readFileSync(join(packagesDir, n, 'package.json'), 'utf8'));
 const flintDeps = (n, seen = new Set()) => {
   for (const dep of Object.keys(manifest(n).dependencies ?? {})) {
@@ -63,7 +75,7 @@ const flintDeps = (n, seen = new Set()) => {
 
 const tarballs = mkdtempSync(join(tmpdir(), 'flint-pack-'));
 const tarball = {};
-for (const n of names) {
+for (const n of new Set(names.flatMap((n) => [n, ...flintDeps(n)]))) {
   const out = execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(packagesDir, n), encoding: 'utf8' });
   tarball[n] = out.trim().split('\n').pop().trim();
 }

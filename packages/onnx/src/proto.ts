@@ -2,3 +2,5 @@
 import onnxProto from 'onnx-proto';
 
 export const onnx = onnxProto.onnx;
+/** @internal The message types of the schema (`schema.INodeProto`, ...). */
+export type { onnx as schema } from 'onnx-proto';

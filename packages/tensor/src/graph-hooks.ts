@@ -41,8 +41,30 @@ export function autogradEngine(): AutogradEngine {
   return engine;
 }
 
-/** Whether an op on `inputs` would be recorded now (engine loaded, grad mode on, an input requires grad). */
+/**
+ * An observer of the op stream, for exporters (`torch.jit.trace`'s role; `@flint/onnx` uses it).
+ * While one is installed, every op that `record`s itself reports its name, inputs, outputs and
+ * attrs here, with or without autograd, and `willRecord` is true so that ops take their recorded
+ * path (composites keep their intermediates, `maxPool2d` records itself) even under `noGrad`.
+ * Ops that never call `record` (comparisons and other non-differentiable ops, tensor creation)
+ * are not seen.
+ */
+export interface OpTracer {
+  op(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: Readonly<Record<string, unknown>>): void;
+}
+
+let tracer: OpTracer | null = null;
+
+/** Installs `t` as the op tracer (`null` removes it); returns the previous one. */
+export function setOpTracer(t: OpTracer | null): OpTracer | null {
+  const previous = tracer;
+  tracer = t;
+  return previous;
+}
+
+/** Whether an op on `inputs` would be recorded now (engine loaded, grad mode on, an input requires grad; or a tracer installed). */
 export function willRecord(inputs: readonly unknown[]): boolean {
+  if (tracer !== null) return true;
   return engine !== null && isGradEnabled() && inputs.some((t) => typeof t === 'object' && t !== null && (t as Tensor).requiresGrad === true);
 }
 
@@ -64,6 +86,7 @@ export function record<T extends Tensor>(op: string, out: T, inputs: readonly Te
     pending = true;
     engine.record(op, inputs, [out], attrs);
   }
+  tracer?.op(op, inputs, [out], attrs);
   return out;
 }
 
@@ -73,5 +96,6 @@ export function recordMany<T extends Tensor>(op: string, outs: T[], inputs: read
     pending = true;
     engine.record(op, inputs, outs, attrs);
   }
+  tracer?.op(op, inputs, outs, attrs);
   return outs;
 }

@@ -35,7 +35,7 @@ export { scope, keep, tick, setDebug } from './lifetime.js';
 /** @internal PyTorch-style argument binding, shared by the packages above tensor. */
 export { bindArgs, describeValue, isOptionsObject } from './args.js';
 export { isGradEnabled, setGradEnabled, withGradMode } from './grad-mode.js';
-export { registerAutogradEngine, record, recordMany, graphPending, clearGraphPending, type AutogradEngine, type GradNode, type BackwardOptions } from './graph-hooks.js';
+export { registerAutogradEngine, record, recordMany, graphPending, clearGraphPending, setOpTracer, type AutogradEngine, type GradNode, type BackwardOptions, type OpTracer } from './graph-hooks.js';
 export {
   add,
   sub,
