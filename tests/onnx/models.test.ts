@@ -8,8 +8,8 @@ import { noGrad } from '@flint/autograd';
 import { manualSeed, randn, type Tensor } from '@flint/tensor';
 import { F, Module, Parameter } from '@flint/nn';
 import { BatchNorm2d, Conv2d, resnet18, resnet34, resnet50 } from '@flint/vision';
-import { buildModel } from '../../../apps/mnist/src/models.js';
-import { checkExport } from './test-utils/ort.js';
+import { buildModel } from '../../apps/mnist/src/models.js';
+import { checkExport } from '../../packages/onnx/src/test-utils/ort.js';
 
 /** Gives BatchNorm layers non-trivial running statistics, so eval mode is tested for real. */
 function randomiseStats(model: Module): void {
