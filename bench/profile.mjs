@@ -24,7 +24,7 @@ const { values: cli, positionals } = parseArgs({
   options: { steps: { type: 'string', default: '2' }, warmup: { type: 'string', default: '2' }, top: { type: 'string', default: '20' } },
 });
 const name = positionals[0] ?? 'W3';
-if (!workloads[name]) throw new Error(`profile.mjs: unknown workload ${name} (W1, W2, W3, W4)`);
+if (!workloads[name]) throw new Error(`profile.mjs: unknown workload ${name} (${Object.keys(workloads).join(', ')})`);
 
 // The tfjs-core instance Flint uses (resolved from @flint/tensor's own dependencies).
 const tensorDir = dirname(fileURLToPath(import.meta.resolve('@flint/tensor')));

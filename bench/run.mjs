@@ -2,7 +2,7 @@
  * Flint's benchmarks: every workload against what a user would pick instead, in one run.
  *
  *   pnpm run bench                      # build, then every workload (≈ 8–10 min on 2 cores)
- *   node bench/run.mjs --only W1,D1     # some workloads (D1 D2 W1 W2 W3 W4 soak W5)
+ *   node bench/run.mjs --only W1,D1     # some workloads (D1 D2 W1 W2 W3 W4 W6 soak W5)
  *   node bench/run.mjs --quick          # few reps, short soak, no W5: a smoke run (≈ 2–3 min)
  *   node bench/run.mjs --quick --mnist  # the smoke run plus W5 (MNIST time to 97.5%, ≈ 1 min)
  *
@@ -30,7 +30,7 @@ const { values: cli } = parseArgs({
   },
 });
 
-const ALL = ['D1', 'D2', 'W1', 'W2', 'W3', 'W4', 'soak', 'W5'];
+const ALL = ['D1', 'D2', 'W1', 'W2', 'W3', 'W4', 'W6', 'soak', 'W5'];
 const selected = cli.only ? cli.only.split(',').map((s) => s.trim()) : ALL.filter((w) => w !== 'W5' || !cli.quick || cli.mnist);
 for (const w of selected) if (!ALL.includes(w)) throw new Error(`run.mjs: unknown workload ${w} (known: ${ALL.join(' ')})`);
 
@@ -42,6 +42,7 @@ const TIMING = {
   W2: [3, 15, 15],
   W3: [3, 10, 15],
   W4: [3, 15, 12],
+  W6: [2, 8, 15],
 };
 const QUICK = [1, 3, 2];
 const SOAK_STEPS = cli.quick ? 200 : 2000;
@@ -164,7 +165,7 @@ for (const w of selected) {
     await step('torch-1t', () => runTorch(w, 1));
   } else {
     await step('flint', () => runNode('flint.mjs', w));
-    await step('tfjs-layers-wasm', () => runNode('tfjs.mjs', w));
+    if (w !== 'W6') await step('tfjs-layers-wasm', () => runNode('tfjs.mjs', w));
     if (w === 'W1') await step('js-pytorch', () => runNode('js-pytorch.mjs', w));
     if (w === 'W2' || w === 'W3') await step('tfjs-layers-cpu', () => runTfjsCpu(w));
     await step('torch-1t', () => runTorch(w, 1));
@@ -201,6 +202,7 @@ const LABELS = {
   W2: 'W2: seed residual block, b16 64×32×32, train step',
   W3: 'W3: ResNet-18, b16 32×32, train step',
   W4: 'W4: ResNet-18 inference, b8 64×64',
+  W6: 'W6: 2-layer LSTM 128→256, seq 64, b32, train step',
 };
 
 const ms = (v) => (v.median_ms === undefined ? null : v.median_ms);

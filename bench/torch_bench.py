@@ -3,7 +3,7 @@
 Usage: python3 bench/torch_bench.py WORKLOAD --threads N [--warmup W] [--reps R] [--budget S]
        [--steps K]
 
-WORKLOAD is W1, W2, W3, W4 or soak; the models, shapes and optimizer settings match
+WORKLOAD is W1, W2, W3, W4, W6 or soak; the models, shapes and optimizer settings match
 bench/workloads/flint.mjs. Prints one JSON object on stdout:
   {"workload", "threads", "times_ms": [...], "median_ms", "maxrss_bytes", "torch"}
 For `soak`, runs K (default 2000) W1 training steps and reports peak RSS instead of step times.
@@ -48,10 +48,23 @@ def resnet18(classes=10):
     return tv_resnet18(num_classes=classes)
 
 
-def train_setup(model, x_shape, classes=10):
+class LstmTagger(nn.Module):
+    """W6: a 2-layer LSTM (128 -> 256) over [64, 32, 128] with a Linear(256, 10) head on every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(128, 256, num_layers=2)
+        self.fc = nn.Linear(256, 10)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.fc(out).flatten(0, 1)
+
+
+def train_setup(model, x_shape, classes=10, targets=None):
     torch.manual_seed(0)
     x = torch.randn(*x_shape)
-    y = torch.randint(0, classes, (x_shape[0],))
+    y = torch.randint(0, classes, (targets or x_shape[0],))
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
 
@@ -73,6 +86,8 @@ def make_step(workload):
         return train_setup(SeedResidual(), (16, 64, 32, 32))
     if workload == "W3":
         return train_setup(resnet18(), (16, 3, 32, 32))
+    if workload == "W6":
+        return train_setup(LstmTagger(), (64, 32, 128), targets=64 * 32)
     if workload == "W4":
         model = resnet18().eval()
         x = torch.randn(8, 3, 64, 64)

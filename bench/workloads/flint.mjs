@@ -1,5 +1,5 @@
 /**
- * The Flint side of W1–W4 and the memory soak, written as a PyTorch user would write it: no
+ * The Flint side of W1–W4, W6 and the memory soak, written as a PyTorch user would write it: no
  * dispose, no scope. Imports the BUILT packages (`pnpm run build` first). D1/D2 are in
  * dispatch.mjs.
  */

@@ -251,6 +251,11 @@ const LAYERS: Record<string, LayerCase> = {
 /** Exported module classes without constructor options. */
 const LAYERS_WITHOUT_OPTIONS = ['Module', 'Sigmoid', 'Tanh', 'Identity', 'Sequential', 'ModuleList', 'ModuleDict'];
 LAYERS_WITHOUT_OPTIONS.push('Softsign', 'LogSigmoid', 'Tanhshrink');
+/** Sequence and attention layers: their forms and numbers are checked in sequence-layers.test.ts and their oracle cases. */
+LAYERS_WITHOUT_OPTIONS.push(
+  ...['RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell', 'LSTMCell', 'GRUCell', 'MultiheadAttention', 'NonDynamicallyQuantizableLinear'],
+  ...['Transformer', 'TransformerEncoder', 'TransformerEncoderLayer', 'TransformerDecoder', 'TransformerDecoderLayer'],
+);
 
 describe('every layer with options: positional form = options form = PyTorch formula', () => {
   it('the table covers every exported Module class', () => {
@@ -440,6 +445,8 @@ const FUNCTIONALS: Record<string, FunctionalCase> = {
 
 const FUNCTIONALS_WITHOUT_OPTIONS = ['sigmoid', 'tanh'];
 FUNCTIONALS_WITHOUT_OPTIONS.push('softsign', 'logsigmoid', 'tanhshrink', 'prelu');
+// Checked in sequence-layers.test.ts and its oracle cases.
+FUNCTIONALS_WITHOUT_OPTIONS.push('scaledDotProductAttention');
 
 describe('every functional with options: positional form = options form = PyTorch formula', () => {
   it('the table covers every function of F', () => {

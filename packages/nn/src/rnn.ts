@@ -3,7 +3,7 @@ import { cat, empty, linear as linearOp, stack, zeros, type Tensor } from '@flin
 import { bindArgs, boolArg, choiceArg, describeValue, factoryArgs, sizeArg } from './args.js';
 import { checkTensor } from './functional/activation.js';
 import { checkDropoutP, dropout } from './functional/dropout.js';
-import { LstmLayer } from './functional/lstm-layer.js';
+import { GruLayer, LstmLayer, RnnLayer } from './functional/fused-rnn.js';
 import { gateCount, gruStep, lstmStep, rnnStep, type RecurrentMode } from './functional/recurrent.js';
 import { uniform_ } from './init.js';
 import { Module } from './module.js';
@@ -184,11 +184,17 @@ export abstract class RNNBase extends Module {
     // For RNN and LSTM both biases only add up: fold b_hh into the input projection once.
     const inBias = bIh && bHh && !gru ? bIh.add(bHh) : bIh;
     const gi = linearOp(x, wIh, inBias);
-    if (this.mode === 'LSTM' && !wHr) {
-      // The fused layer (one autograd node), hidden-major: see functional/lstm-layer.ts.
+    if (!wHr) {
+      // The fused layers (one autograd node each), hidden-major: see functional/fused-rnn.ts.
       const giT = gi.permute(0, 2, 1).contiguous();
-      const [outT, hT, cT] = LstmLayer.apply(giT, h0.t().contiguous(), c0!.t().contiguous(), wHh, reverse) as [Tensor, Tensor, Tensor];
-      return { output: outT.permute(0, 2, 1), h: hT.t(), c: cT.t() };
+      const hT = h0.t().contiguous();
+      const [outT, hN, cN] =
+        this.mode === 'LSTM'
+          ? (LstmLayer.apply(giT, hT, c0!.t().contiguous(), wHh, reverse) as [Tensor, Tensor, Tensor])
+          : this.mode === 'GRU'
+            ? (GruLayer.apply(giT, hT, wHh, bHh, reverse) as [Tensor, Tensor])
+            : (RnnLayer.apply(giT, hT, wHh, reverse, this.mode === 'RNN_RELU') as [Tensor, Tensor]);
+      return { output: outT.permute(0, 2, 1), h: hN.t(), c: cN ? cN.t() : null };
     }
     const wHhT = wHh.t();
     const wHrT = wHr ? wHr.t() : null;
@@ -214,6 +220,14 @@ export abstract class RNNBase extends Module {
       outs[t] = h;
     }
     return { output: stack(outs, 0), h, c };
+  }
+
+  /** @internal `forward` of the layers with one state (RNN, GRU): `[output, hN]`. */
+  protected _forwardHidden(op: string, input: Tensor, hx: Tensor | null | undefined): [Tensor, Tensor] {
+    const { x, batched } = this._input(op, input);
+    const h0 = this._state(op, 'hidden', hx, batched, x.shape[1]!, this.hiddenSize);
+    const { output, h } = this._run(x, h0, null);
+    return [this._outputLayout(output, batched), batched ? h : h.squeeze(1)];
   }
 
   /** @internal The output back in the caller's layout. */
@@ -259,17 +273,9 @@ export class RNN extends RNNBase {
   }
 
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
-    const op = 'RNN';
-    const { x, batched } = this._input(op, input);
-    const h0 = this._state(op, 'hidden', hx, batched, x.shape[1]!, this.hiddenSize);
-    const { output, h } = this._run(x, h0, null);
-    return [this._outputLayout(output, batched), batched ? h : h.squeeze(1)];
+    return this._forwardHidden('RNN', input, hx);
   }
 
-  override extraRepr(): string {
-    const s = super.extraRepr();
-    return this.nonlinearity === 'tanh' ? s : s.replace(/^(\d+, \d+)/, `$1, nonlinearity=${this.nonlinearity}`);
-  }
 }
 
 /**
@@ -319,10 +325,6 @@ export class GRU extends RNNBase {
   }
 
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
-    const op = 'GRU';
-    const { x, batched } = this._input(op, input);
-    const h0 = this._state(op, 'hidden', hx, batched, x.shape[1]!, this.hiddenSize);
-    const { output, h } = this._run(x, h0, null);
-    return [this._outputLayout(output, batched), batched ? h : h.squeeze(1)];
+    return this._forwardHidden('GRU', input, hx);
   }
 }

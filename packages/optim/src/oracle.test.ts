@@ -4,34 +4,14 @@
  * step, and compare each step's loss and the state dict after step k (`step.<k>.*`) or at the
  * end (`final.*`) with the case's tolerances.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadSafetensors, type Tensor } from '@flint/tensor';
+import type { Tensor } from '@flint/tensor';
+import { loadCase, oracleCases, ORACLES, type OracleCase } from '../../../tests/oracle-cases.js';
 import { F, Linear, ReLU, Sequential, Tanh, type Module } from '@flint/nn';
 import { Adam, AdamW, RMSprop, Adagrad, SGD, type Optimizer } from './index.js';
 
-/** The project's cases (tests/oracle) always, and the shared oracle's when it is beside the repository. */
-const oracleDirs = [
-  { label: 'project', dir: fileURLToPath(new URL('../../../tests/oracle/', import.meta.url)) },
-  { label: 'shared', dir: fileURLToPath(new URL('../../../../shared/oracle/', import.meta.url)) },
-].filter((o) => existsSync(`${o.dir}cases.json`));
-
-interface Case {
-  name: string;
-  kind: string;
-  file: string;
-  config: Record<string, any>;
-  atol: number;
-  rtol: number;
-  dir: string;
-}
-const cases: Case[] = oracleDirs.flatMap(({ label, dir }) =>
-  (JSON.parse(readFileSync(`${dir}cases.json`, 'utf8')) as { cases: Case[] }).cases
-    .filter((c) => c.kind === 'optim' || c.kind === 'train')
-    .map((c) => ({ ...c, name: `${label}/${c.name}`, dir })),
-);
-
+/** The optim and train cases of every oracle folder (tests/oracle-cases.ts). */
+const cases = oracleCases('optim', 'train');
 /** Builds `Sequential(Linear(3,4), Tanh(), Linear(4,2))` and the like from the config string. */
 function buildModel(spec: string): Module {
   const inner = /^Sequential\((.*)\)$/.exec(spec.trim());
@@ -64,7 +44,7 @@ function buildOptimizer(params: Tensor[], c: Record<string, any>): Optimizer<any
   }
 }
 
-function compare(actual: Tensor | number[], expected: Tensor, c: Case, label: string): void {
+function compare(actual: Tensor | number[], expected: Tensor, c: OracleCase, label: string): void {
   const a = Array.isArray(actual) ? actual : Array.from(actual.dataSync());
   const e = Array.from(expected.dataSync());
   expect(a.length, `${label}: element count`).toBe(e.length);
@@ -76,13 +56,13 @@ function compare(actual: Tensor | number[], expected: Tensor, c: Case, label: st
 }
 
 describe('optim and train cases of the PyTorch oracle', () => {
-  it.each(oracleDirs.map((o) => [o.label, o.dir] as const))('finds the %s cases', (_label, dir) => {
-    expect(cases.filter((c) => c.dir === dir).length, `oracle cases at ${dir}`).toBeGreaterThan(0);
+  it.each(ORACLES.filter((o) => o.label === 'project' || o.label === 'shared').map((o) => [o.label] as const))('finds the %s cases', (label) => {
+    expect(cases.filter((c) => c.label === label).length, `oracle cases in ${label}`).toBeGreaterThan(0);
   });
   for (const c of cases) {
     it(`${c.name}: ${c.config.optimizer} on ${c.config.model}, ${c.config.steps} steps`, () => {
       // The case's tensors are read across steps: keep them until the end of the test.
-      const file = loadSafetensors(new Uint8Array(readFileSync(`${c.dir}${c.file}`)));
+      const file = loadCase(c);
       for (const t of Object.values(file)) t.keep();
       const model = buildModel(c.config.model);
       const params = Object.fromEntries(Object.entries(file).filter(([k]) => k.startsWith('param.')).map(([k, v]) => [k.slice(6), v]));

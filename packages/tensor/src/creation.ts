@@ -1,19 +1,25 @@
 /** Tensor creation (`torch.tensor`, `torch.zeros`, `torch.randn`, …). */
 import * as tf from '@tensorflow/tfjs-core';
-import { assertDType, type DType } from './dtype.js';
+import { normalizeDType, type DType, type DTypeArg } from './dtype.js';
 import { inferShape } from './ops/shape.js';
 import { numelOf, shapeStr } from './ops/util.js';
 import { defaultGenerator, fillNormal, fillUniform, permutation, type Generator } from './random.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
 export interface CreateOptions {
-  dtype?: DType;
+  /** `'int64'` (`torch.long`) is stored as int32, its values checked to fit. */
+  dtype?: DTypeArg;
   requiresGrad?: boolean;
 }
 export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 export type TensorData = NestedArray<number | boolean> | Float32Array | Int32Array | Uint8Array | Float64Array;
+
+/** The stored dtype asked for (`'int64'` → int32), if any. */
+function dtypeOf(options: CreateOptions, op: string): DType | undefined {
+  return options.dtype === undefined ? undefined : normalizeDType(options.dtype, op);
+}
 
 function finish(data: tf.Tensor, options: CreateOptions, op: string): Tensor {
   const t = new Tensor(data);
@@ -71,17 +77,17 @@ function flattenNested(data: NestedArray<number | boolean>): { values: (number |
  * Numbers default to float32, booleans to bool, an Int32Array to int32.
  */
 export function tensor(data: TensorData, options: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
-  if (options.dtype !== undefined) assertDType(options.dtype, 'tensor');
+  const asked = dtypeOf(options, 'tensor');
   if (ArrayBuffer.isView(data)) {
     const shape = options.shape ? inferShape(options.shape, data.length, 'tensor') : [data.length];
-    const dtype = options.dtype ?? (data instanceof Int32Array ? 'int32' : data instanceof Uint8Array ? 'bool' : 'float32');
+    const dtype = asked ?? (data instanceof Int32Array ? 'int32' : data instanceof Uint8Array ? 'bool' : 'float32');
     if (dtype === 'int32' && !(data instanceof Int32Array) && !(data instanceof Uint8Array)) checkInt32(data, 'tensor');
     const values = data instanceof Float64Array ? Float32Array.from(data) : data;
     return finish(tf.tensor(values as Float32Array, shape, dtype), options, 'tensor');
   }
   const { values, shape } = flattenNested(data);
   const allBool = values.length > 0 && values.every((v) => typeof v === 'boolean');
-  const dtype = options.dtype ?? (allBool ? 'bool' : 'float32');
+  const dtype = asked ?? (allBool ? 'bool' : 'float32');
   const nums = values.map(Number);
   if (dtype === 'int32') checkInt32(nums, 'tensor');
   const target = options.shape ? inferShape(options.shape, nums.length, 'tensor') : shape;
@@ -90,7 +96,7 @@ export function tensor(data: TensorData, options: CreateOptions & { shape?: read
 
 /** `torch.full(shape, value)` */
 export function full(shape: readonly number[], value: number | boolean, options: CreateOptions = {}): Tensor {
-  const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  const dtype = dtypeOf(options, 'full') ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`full: fill_value must be a number or a boolean (got ${value === null ? 'null' : typeof value})`);
   if (dtype === 'int32') checkInt32([Number(value)], 'full');
   return finish(tf.fill(checkShape(shape, 'full'), Number(value), dtype), options, 'full');
@@ -119,7 +125,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   if (end === undefined) [start, end] = [0, start];
   if (step === 0) throw new RangeError('arange: step must be nonzero');
   if ((end - start) / step < 0) throw new RangeError('arange: upper bound and larger bound inconsistent with step sign');
-  const dtype = options.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
+  const dtype = dtypeOf(options, 'arange') ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
   const n = Math.ceil((end - start) / step);
   const values = Array.from({ length: n }, (_, i) => start + i * step);
   return finish(tf.tensor(values, [n], dtype), options, 'arange');
@@ -129,12 +135,12 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError('linspace: number of steps must be non-negative');
   const values = Array.from({ length: steps }, (_, i) => (steps === 1 ? start : start + ((end - start) * i) / (steps - 1)));
-  return finish(tf.tensor(values, [steps], options.dtype ?? 'float32'), options, 'linspace');
+  return finish(tf.tensor(values, [steps], dtypeOf(options, 'linspace') ?? 'float32'), options, 'linspace');
 }
 
 /** `torch.eye(n, m = n)` */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
-  return finish(tf.eye(n, m, undefined, options.dtype ?? 'float32'), options, 'eye');
+  return finish(tf.eye(n, m, undefined, dtypeOf(options, 'eye') ?? 'float32'), options, 'eye');
 }
 
 /** `torch.rand(shape)`: U[0, 1) from the seeded generator. */

@@ -28,6 +28,19 @@ export function scalarType(value: number | boolean, like: DType): DType {
 
 export function assertDType(dtype: string, op: string): asserts dtype is DType {
   if (!(DTYPES as readonly string[]).includes(dtype)) {
-    throw new TypeError(`${op}: unsupported dtype '${dtype}' (expected one of ${DTYPES.join(', ')})`);
+    throw new TypeError(`${op}: unsupported dtype '${dtype}' (expected one of ${DTYPES.join(', ')}, or int64, stored as int32)`);
   }
+}
+
+/**
+ * A dtype as calls take it: Flint's three, or `'int64'` (`torch.long`), which Flint stores as
+ * int32 (values must fit in int32; conversions check it).
+ */
+export type DTypeArg = DType | 'int64';
+
+/** The stored dtype of a `DTypeArg` (`'int64'` → `'int32'`), or a clear error naming `op`. */
+export function normalizeDType(dtype: DTypeArg, op: string): DType {
+  if (dtype === 'int64') return 'int32';
+  assertDType(dtype, op);
+  return dtype;
 }

@@ -4,8 +4,8 @@
  */
 export { ready, setBackend, getBackend, memory, type BackendName } from './backend.js';
 export { setWasmPaths, type WasmBinary } from './wasm-paths.js';
-export { Tensor, type Dims, type NestedArray, type GradHook, type ValuesIndices } from './tensor.js';
-export { type DType, promoteTypes } from './dtype.js';
+export { Tensor, type Device, type Dims, type NestedArray, type GradHook, type ValuesIndices } from './tensor.js';
+export { type DType, type DTypeArg, promoteTypes } from './dtype.js';
 export {
   tensor,
   full,
@@ -63,12 +63,26 @@ export {
   floorDivide,
 } from './ops/pointwise.js';
 export { matmul, mm, bmm } from './ops/linalg.js';
+export { einsum } from './ops/einsum.js';
+export { norm, linalg, type NormOrd, type NormArgs, type VectorNormArgs, type MatrixNormArgs, type LinalgNormArgs } from './ops/norm.js';
+export { outer } from './ops/outer.js';
 export { linear } from './ops/linear.js';
 export { relu, sigmoid, tanh, softmax, logSoftmax, gelu, leakyRelu, elu, silu, softplus } from './ops/activation.js';
 export { sum, mean, prod, amax, amin, argmax, argmin, variance as var, std, logsumexp, all, any, maxDim, minDim, type VarOptions } from './ops/reduce.js';
 export { eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, isfinite, where, clamp } from './ops/compare.js';
 export { reshape, flatten, unflatten, squeeze, unsqueeze, transpose, permute, expand, repeat, flip, t } from './ops/shape.js';
 export { view, contiguous } from './ops/view.js';
+export { sort, argsort, topk, type SortResult, type SortOptions, type SortArgs, type TopkOptions, type TopkArgs } from './ops/sort.js';
+export { cumsum, cumprod } from './ops/cumulative.js';
+export { tril, triu } from './ops/triangular.js';
+export { diag, diagonal } from './ops/diagonal.js';
+export { roll, tile } from './ops/roll.js';
+export { scatter } from './ops/scatter.js';
+export { maskedSelect, nonzero } from './ops/select.js';
+export { unique, type UniqueOptions, type UniqueArgs } from './ops/unique.js';
+export { multinomial, type MultinomialArgs } from './ops/multinomial.js';
+export { meshgrid } from './ops/meshgrid.js';
+export { isclose, allclose, equal, type CloseOptions, type CloseArgs } from './ops/close.js';
 export { cat, stack, split, chunk, unbind } from './ops/join.js';
 export { narrow, select, gather, indexSelect, maskedFill, scatterAdd, indexAdd, type IndexItem } from './ops/indexing.js';
 export { index } from './ops/index-function.js';

@@ -8,19 +8,31 @@
  * `lifetime.ts`: only the program's `dispose()` / `scope` invalidates a tensor.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { torchName, type DType } from './dtype.js';
+import { normalizeDType, torchName, type DType, type DTypeArg } from './dtype.js';
 import { formatTensor } from './format.js';
 import { autogradEngine, record, type GradNode } from './graph-hooks.js';
 import { isGradEnabled } from './grad-mode.js';
 import { isDebug, keep, setTensorCheck, track, unkeep } from './lifetime.js';
 import * as act from './ops/activation.js';
 import * as cmp from './ops/compare.js';
+import * as cls from './ops/close.js';
+import * as cum from './ops/cumulative.js';
+import * as dg from './ops/diagonal.js';
 import * as idx from './ops/indexing.js';
 import * as join from './ops/join.js';
 import * as la from './ops/linalg.js';
+import * as mn from './ops/multinomial.js';
+import * as nrm from './ops/norm.js';
+import * as out_ from './ops/outer.js';
 import * as pw from './ops/pointwise.js';
 import * as red from './ops/reduce.js';
+import * as rl from './ops/roll.js';
+import * as sc from './ops/scatter.js';
+import * as sel from './ops/select.js';
 import * as shp from './ops/shape.js';
+import * as srt from './ops/sort.js';
+import * as tri from './ops/triangular.js';
+import * as unq from './ops/unique.js';
 import type { IndexItem } from './ops/indexing.js';
 import { castTo, normDim, sameShape, shareData, type TensorOrScalar } from './ops/util.js';
 import { callingOp } from './op-name.js';
@@ -29,6 +41,8 @@ import { Storage, overlapError, type CachedView } from './storage.js';
 import { contiguousGeometry, hasOverlap, isContiguous, numelOf, viewKey, type Geometry } from './strided.js';
 
 export type Dims = number | readonly number[];
+/** Flint's one device: the kernel backend, `'cpu'` in PyTorch's terms. */
+export type Device = 'cpu';
 export type NestedArray<T> = T | NestedArray<T>[];
 /** A hook on a tensor's gradient: may return a replacement gradient. */
 export type GradHook = (grad: Tensor) => Tensor | void;
@@ -319,16 +333,44 @@ export class Tensor {
 
   // ---- dtype ----------------------------------------------------------------------------------
 
-  /** Converts to `dtype` (`.to(dtype)`); returns this when it already has it. */
-  to(dtype: DType): Tensor {
-    if (dtype === this.dtype) return this;
-    return record('cast', new Tensor(castTo(this._data, dtype)), [this], { dtype });
+  /**
+   * `.to(dtype)`, `.to('cpu')`, `.to('cpu', dtype)`, `.to(other)` (its dtype) or
+   * `.to({ device, dtype })`: a converted copy, or this tensor when nothing changes. Flint has one
+   * device, `'cpu'` (the kernel backend), so ported code that moves tensors runs unchanged.
+   * `'int64'` (`torch.long`) is stored as int32, and a float value out of its range is an error.
+   */
+  to(dtype: DTypeArg | Device | Tensor | { device?: Device; dtype?: DTypeArg }, dtype2?: DTypeArg): Tensor {
+    let target: DTypeArg | undefined = dtype2;
+    if (dtype instanceof Tensor) target = dtype.dtype;
+    else if (typeof dtype === 'object' && dtype !== null) {
+      checkDevice(dtype.device, 'to');
+      target = dtype.dtype ?? target;
+    } else if (isDeviceName(dtype)) checkDevice(dtype, 'to');
+    else if (dtype2 !== undefined) throw new TypeError(`to: expected to(device, dtype), got to(${String(dtype)}, ${String(dtype2)})`);
+    else target = dtype as DTypeArg;
+    if (target === undefined) return this;
+    const stored = normalizeDType(target, 'to');
+    if (target === 'int64' && this.dtype === 'float32') checkInt64Range(this);
+    if (stored === this.dtype) return this;
+    return record('cast', new Tensor(castTo(this._data, stored)), [this], { dtype: stored });
+  }
+  /** Flint's one device (`'cpu'`, the kernel backend), as `tensor.device`. */
+  get device(): Device {
+    return 'cpu';
+  }
+  /** `.cpu()`: this tensor (it is already on Flint's one device). */
+  cpu(): Tensor {
+    return this;
   }
   float(): Tensor {
     return this.to('float32');
   }
   int(): Tensor {
     return this.to('int32');
+  }
+  /** `.long()`: `torch.int64`, stored as int32 (float values must fit in int32). */
+  long(): Tensor {
+    return this.to('int64');
   }
   bool(): Tensor {
     return this.to('bool');
@@ -537,6 +579,15 @@ export class Tensor {
     return la.bmm(this, other);
   }
 
+  /** `outer(vec2)`: the outer product of two vectors. */
+  outer(other: Tensor): Tensor {
+    return out_.outer(this, other);
+  }
+  /** `norm(p='fro', dim=None, keepdim=false)`: a vector norm over `dim` (all elements when `null`). */
+  norm(...args: nrm.NormArgs): Tensor {
+    return nrm.norm(this, ...args);
+  }
+
   // ---- activations ----------------------------------------------------------------------------
 
   relu(): Tensor {
@@ -613,6 +664,30 @@ export class Tensor {
     return red.any(this, dim, keepdim);
   }
 
+  /** `cumsum(dim, { dtype })`: running sums along `dim`. */
+  cumsum(dim: number, options?: { dtype?: DTypeArg }): Tensor {
+    return cum.cumsum(this, dim, options);
+  }
+  /** `cumprod(dim, { dtype })`: running products along `dim`. */
+  cumprod(dim: number, options?: { dtype?: DTypeArg }): Tensor {
+    return cum.cumprod(this, dim, options);
+  }
+
+  // ---- sorting --------------------------------------------------------------------------------
+
+  /** `sort(dim=-1, descending=false)` or `sort({ dim, descending, stable })` → `[values, indices]`. */
+  sort(...args: srt.SortArgs): srt.SortResult {
+    return srt.sort(this, ...args);
+  }
+  /** `argsort(dim=-1, descending=false)` or `argsort({ dim, descending, stable })`: int32 indices. */
+  argsort(...args: srt.SortArgs): Tensor {
+    return srt.argsort(this, ...args);
+  }
+  /** `topk(k, dim=-1, largest=true, sorted=true)` or `topk(k, { dim, largest, sorted })` → `[values, indices]`. */
+  topk(k: number, ...args: srt.TopkArgs): srt.SortResult {
+    return srt.topk(this, k, ...args);
+  }
+
   // ---- comparisons and selection --------------------------------------------------------------
 
   eq(other: TensorOrScalar): Tensor {
@@ -648,6 +723,27 @@ export class Tensor {
   }
   isnan(): Tensor {
     return cmp.isnan(this);
+  }
+
+  /** `isclose(other, rtol=1e-5, atol=1e-8, equalNan=false)`: elementwise closeness, as bool. */
+  isclose(other: Tensor, ...args: cls.CloseArgs): Tensor {
+    return cls.isclose(this, other, ...args);
+  }
+  /** `allclose(other, rtol=1e-5, atol=1e-8, equalNan=false)`: whether every element is close. */
+  allclose(other: Tensor, ...args: cls.CloseArgs): boolean {
+    return cls.allclose(this, other, ...args);
+  }
+  /** `equal(other)`: the same shape and values. */
+  equal(other: Tensor): boolean {
+    return cls.equal(this, other);
+  }
+  /** `unique(sorted=true, returnInverse=false, returnCounts=false)`: the distinct values (and inverse / counts). */
+  unique(...args: unq.UniqueArgs): Tensor | Tensor[] {
+    return unq.unique(this, ...args);
+  }
+  /** `multinomial(numSamples, replacement=false, { generator })`: int32 category indices drawn per row. */
+  multinomial(numSamples: number, ...args: mn.MultinomialArgs): Tensor {
+    return mn.multinomial(this, numSamples, ...args);
   }
 
   // ---- shape ----------------------------------------------------------------------------------
@@ -702,6 +798,30 @@ export class Tensor {
   flip(dims: Dims): Tensor {
     return shp.flip(this, dims);
   }
+  /** `roll(shifts, dims=None)`: rotates entries along `dims` (or the flattened tensor). */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+    return rl.roll(this, shifts, dims);
+  }
+  /** `tile(dims)`: `repeat` with `dims` padded by leading 1s. */
+  tile(...dims: number[] | [readonly number[]]): Tensor {
+    return rl.tile(this, shp.shapeArg(dims));
+  }
+  /** `tril(diagonal=0)`: the lower triangle of the last two dims. */
+  tril(diagonal = 0): Tensor {
+    return tri.tril(this, diagonal);
+  }
+  /** `triu(diagonal=0)`: the upper triangle of the last two dims. */
+  triu(diagonal = 0): Tensor {
+    return tri.triu(this, diagonal);
+  }
+  /** `diag(diagonal=0)`: 1-D → a diagonal matrix, 2-D → its diagonal. */
+  diag(diagonal = 0): Tensor {
+    return dg.diag(this, diagonal);
+  }
+  /** `diagonal(offset=0, dim1=0, dim2=1)`: the diagonal of the `dim1` × `dim2` matrices, as the last dim (a copy). */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
+    return dg.diagonal(this, offset, dim1, dim2);
+  }
   /** This tensor when its elements are laid out row-major without gaps, else a copy that is (`contiguous()`). */
   contiguous(): Tensor {
     return isContiguous(this._geom) ? this : this.clone();
@@ -744,6 +864,20 @@ export class Tensor {
   maskedFill(mask: Tensor, value: number): Tensor {
     return idx.maskedFill(this, mask, value);
   }
+  /** `scatter(dim, index, src | value)`: a copy with `src`'s entries (or `value`) written at `index` along `dim`. */
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return sc.scatter(this, dim, index, src);
+  }
+  /** `masked_select(mask)`: the 1-D elements where the (broadcast) bool mask is true. */
+  maskedSelect(mask: Tensor): Tensor {
+    return sel.maskedSelect(this, mask);
+  }
+  /** `nonzero()`: int32 [n, ndim] coordinates of the nonzero elements (`{ asTuple: true }`: one tensor per dim). */
+  nonzero(options?: { asTuple?: false }): Tensor;
+  nonzero(options: { asTuple: true }): Tensor[];
+  nonzero(options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
+    return sel.nonzero(this, options as { asTuple: true });
+  }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
     return idx.scatterAdd(this, dim, index, src);
   }
@@ -764,6 +898,24 @@ function checkOperand(op: string, other: unknown): void {
       `${op}: the value written in place requires grad, and Flint's autograd does not record in-place ops; ` +
         'use the out-of-place op (e.g. x.add(y), where(mask, y, x)), or detach() the value',
     );
+  }
+}
+
+const isDeviceName = (v: unknown): boolean => typeof v === 'string' && /^(cpu|cuda|mps|meta|xpu)(:\d+)?$/.test(v);
+
+function checkDevice(device: unknown, op: string): void {
+  if (device === undefined || device === 'cpu' || device === 'cpu:0') return;
+  throw new RangeError(`${op}: Flint has one device, 'cpu' (its kernel backend, set with setBackend); got device '${String(device)}'`);
+}
+
+/** A float tensor going to `'int64'` (stored as int32): every value must be finite and fit in int32. */
+function checkInt64Range(t: Tensor): void {
+  const values = t.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v) || v >= 2 ** 31 || v < -(2 ** 31)) {
+      throw new RangeError(`to: value ${v} (element ${i}) does not fit in int64 as Flint stores it (int32, [-2147483648, 2147483647])`);
+    }
   }
 }
 

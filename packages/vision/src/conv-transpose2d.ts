@@ -1,6 +1,7 @@
 /** `ConvTranspose2d` and `F.convTranspose2d` (`torch.nn.ConvTranspose2d`, `torch.nn.functional.conv_transpose2d`). */
-import { conv2d, empty, pad, shapeStr, type Size2, type Tensor } from '@flint/tensor';
-import { Module, Parameter, init } from '@flint/nn';
+import { conv2d, pad, shapeStr, type Size2, type Tensor } from '@flint/tensor';
+import { registerConvParameters, resetConvParameters } from './conv-params.js';
+import { Module, Parameter } from '@flint/nn';
 import { named, py } from './repr.js';
 
 export interface ConvTranspose2dFunctionalOptions {
@@ -140,26 +141,12 @@ export class ConvTranspose2d extends Module {
     this.outputPadding = checkedPair(options.outputPadding ?? 0, 'output_padding', op, 0);
     this.dilation = checkedPair(options.dilation ?? 1, 'dilation', op, 1);
     this.groups = groups;
-    const w = empty([inChannels, outChannels / groups, ...this.kernelSize]);
-    this.weight = new Parameter(w);
-    w.dispose();
-    if (options.bias ?? true) {
-      const b = empty([outChannels]);
-      this.bias = new Parameter(b);
-      b.dispose();
-    } else {
-      this.registerParameter('bias', null);
-    }
+    registerConvParameters(this, [inChannels, outChannels / groups, ...this.kernelSize], outChannels, options.bias ?? true);
     this.resetParameters();
   }
 
   resetParameters(): void {
-    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const fanIn = (this.outChannels / this.groups) * this.kernelSize[0] * this.kernelSize[1];
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      init.uniform_(this.bias, -bound, bound);
-    }
+    resetConvParameters(this.weight, this.bias);
   }
 
   override forward(input: Tensor): Tensor {

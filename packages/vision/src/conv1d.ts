@@ -1,6 +1,7 @@
 /** `Conv1d` and `F.conv1d` (`torch.nn.Conv1d`, `torch.nn.functional.conv1d`). */
-import { conv2d, empty, pad, shapeStr, type PadMode, type Tensor } from '@flint/tensor';
-import { Module, Parameter, init } from '@flint/nn';
+import { conv2d, pad, shapeStr, type PadMode, type Tensor } from '@flint/tensor';
+import { registerConvParameters, resetConvParameters } from './conv-params.js';
+import { Module, Parameter } from '@flint/nn';
 import type { PaddingMode } from './conv2d.js';
 import { named, py } from './repr.js';
 
@@ -127,26 +128,12 @@ export class Conv1d extends Module {
     this.groups = groups;
     this.paddingMode = paddingMode;
     if (padding === 'same' && this.stride[0] !== 1) throw new RangeError(`${op}: padding='same' is not supported for strided convolutions`);
-    const w = empty([outChannels, inChannels / groups, this.kernelSize[0]]);
-    this.weight = new Parameter(w);
-    w.dispose();
-    if (options.bias ?? true) {
-      const b = empty([outChannels]);
-      this.bias = new Parameter(b);
-      b.dispose();
-    } else {
-      this.registerParameter('bias', null);
-    }
+    registerConvParameters(this, [outChannels, inChannels / groups, this.kernelSize[0]], outChannels, options.bias ?? true);
     this.resetParameters();
   }
 
   resetParameters(): void {
-    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const fanIn = (this.inChannels / this.groups) * this.kernelSize[0];
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      init.uniform_(this.bias, -bound, bound);
-    }
+    resetConvParameters(this.weight, this.bias);
   }
 
   override forward(input: Tensor): Tensor {

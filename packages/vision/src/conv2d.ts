@@ -1,6 +1,7 @@
 /** `Conv2d` (`torch.nn.Conv2d`). */
-import { conv2d, empty, pad, type PadMode, type Tensor } from '@flint/tensor';
-import { Module, Parameter, init } from '@flint/nn';
+import { conv2d, pad, type PadMode, type Tensor } from '@flint/tensor';
+import { registerConvParameters, resetConvParameters } from './conv-params.js';
+import { Module, Parameter } from '@flint/nn';
 import { named, pair, py } from './repr.js';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -68,26 +69,12 @@ export class Conv2d extends Module {
     if (padding === 'same' && (this.stride[0] !== 1 || this.stride[1] !== 1)) {
       throw new RangeError("Conv2d: padding='same' is not supported for strided convolutions");
     }
-    const w = empty([outChannels, inChannels / groups, ...this.kernelSize]);
-    this.weight = new Parameter(w);
-    w.dispose();
-    if (options.bias ?? true) {
-      const b = empty([outChannels]);
-      this.bias = new Parameter(b);
-      b.dispose();
-    } else {
-      this.registerParameter('bias', null);
-    }
+    registerConvParameters(this, [outChannels, inChannels / groups, ...this.kernelSize], outChannels, options.bias ?? true);
     this.resetParameters();
   }
 
   resetParameters(): void {
-    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const fanIn = (this.inChannels / this.groups) * this.kernelSize[0] * this.kernelSize[1];
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      init.uniform_(this.bias, -bound, bound);
-    }
+    resetConvParameters(this.weight, this.bias);
   }
 
   override forward(input: Tensor): Tensor {

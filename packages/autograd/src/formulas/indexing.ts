@@ -15,7 +15,7 @@ function embed(g: Tensor, shape: readonly number[], dim: number, start: number):
 }
 
 /** Zero-pads `g` at the end of each dim up to `shape` (scatter's larger-than-index `src`). */
-function padEnd(g: Tensor, shape: readonly number[]): Tensor {
+export function padEnd(g: Tensor, shape: readonly number[]): Tensor {
   let out = g;
   shape.forEach((s, dim) => {
     if (out.shape[dim]! < s) out = embed(out, out.shape.map((n, i) => (i === dim ? s : n)), dim, 0);

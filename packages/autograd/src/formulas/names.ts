@@ -24,6 +24,7 @@ const NAMES: Record<string, string> = {
   avgPool2d: 'AvgPool2DBackward0',
   avgPool2dBackward: 'AvgPool2DBackwardBackward0',
   pad: 'ConstantPadNdBackward0',
+  norm: 'LinalgVectorNormBackward0',
 };
 
 /**

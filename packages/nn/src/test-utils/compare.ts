@@ -1,44 +1,8 @@
-/** For tests: the PyTorch reference cases and an allclose that names the worst element. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { loadSafetensors, type Tensor } from '@flint/tensor';
+/** For tests: the PyTorch reference cases (tests/oracle-cases.ts) and an allclose that names the worst element. */
+import type { Tensor } from '@flint/tensor';
 import { expect } from 'vitest';
 
-/**
- * The reference cases: the project's own (`tests/oracle` and each `tests/oracle/<area>/`, made by
- * the generators in scripts/fixtures) always, and the shared oracle (`../shared/oracle` beside the
- * repository) when it is there.
- */
-const PROJECT = new URL('../../../../tests/oracle/', import.meta.url);
-export const ORACLES = [
-  { label: 'project', dir: PROJECT },
-  ...readdirSync(PROJECT, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => ({ label: `project/${e.name}`, dir: new URL(`${e.name}/`, PROJECT) })),
-  { label: 'shared', dir: new URL('../../../../../shared/oracle/', import.meta.url) },
-].filter((o) => existsSync(new URL('cases.json', o.dir)));
-
-export interface OracleCase {
-  name: string;
-  kind: string;
-  file: string;
-  config: Record<string, unknown>;
-  atol: number;
-  rtol: number;
-  /** The folder it comes from. */
-  dir: URL;
-}
-
-/** The cases of these kinds from every oracle folder, named `<folder>/<case>`. */
-export function oracleCases(...kinds: string[]): OracleCase[] {
-  return ORACLES.flatMap(({ label, dir }) => {
-    const { cases } = JSON.parse(readFileSync(new URL('cases.json', dir), 'utf8')) as { cases: OracleCase[] };
-    return cases.filter((c) => kinds.includes(c.kind)).map((c) => ({ ...c, name: `${label}/${c.name}`, dir }));
-  });
-}
-
-export function loadCase(c: OracleCase): Record<string, Tensor> {
-  return loadSafetensors(new Uint8Array(readFileSync(new URL(c.file, c.dir))), c.file);
-}
+export { ORACLES, oracleCases, loadCase, type OracleCase } from '../../../../tests/oracle-cases.js';
 
 /** `|a - b| <= atol + rtol·|b|` elementwise, shapes equal (a 1-element `expected` matches any 1-element `actual`). */
 export function expectClose(actual: Tensor | null, expected: Tensor, tol: { atol: number; rtol: number }, what: string): void {

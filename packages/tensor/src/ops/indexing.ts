@@ -185,10 +185,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 /**
- * For each entry of `index` (shape `iShape`), the flat offset into a tensor of shape `xShape` of
+ * @internal For each entry of `index` (shape `iShape`), the flat offset into a tensor of shape `xShape` of
  * the element whose coordinate along `dim` is the index value and elsewhere the entry's own.
  */
-function flatTargets(values: Int32Array, iShape: Shape, xShape: Shape, dim: number, prefix: string): Int32Array {
+export function flatTargets(values: Int32Array, iShape: Shape, xShape: Shape, dim: number, prefix: string): Int32Array {
   const xStrides = stridesOf(xShape);
   const n = xShape[dim]!;
   const rank = iShape.length;

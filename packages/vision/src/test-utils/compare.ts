@@ -1,21 +1,9 @@
 /** For tests: read PyTorch reference tensors and compare with PyTorch's tolerance rule. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { loadSafetensors, type Tensor } from '@flint/tensor';
 
-/**
- * The reference cases: the project's own (`tests/oracle` and each `tests/oracle/<area>/`, made by
- * the generators in scripts/fixtures) always, and the shared oracle (`../shared/oracle` beside the
- * repository) when it is there.
- */
-const PROJECT = new URL('../../../../tests/oracle/', import.meta.url);
-export const ORACLES = [
-  { label: 'project', dir: PROJECT },
-  ...readdirSync(PROJECT, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => ({ label: `project/${e.name}`, dir: new URL(`${e.name}/`, PROJECT) })),
-  { label: 'shared', dir: new URL('../../../../../shared/oracle/', import.meta.url) },
-].filter((o) => existsSync(new URL('cases.json', o.dir)));
+export { ORACLES } from '../../../../tests/oracle-cases.js';
 /** This package's own generated fixtures. */
 export const FIXTURES = new URL('../test-fixtures/', import.meta.url);
 
