@@ -2,7 +2,7 @@
  * Sampling new names from a trained model: start from '.', draw each next character from
  * softmax(logits / temperature) with `multinomial`, stop at '.'. Browser-safe.
  */
-import { tensor, type Generator, type Tensor } from '@flint/tensor';
+import { multinomial, tensor, type Generator, type Tensor } from '@flint/tensor';
 import { noGrad } from '@flint/autograd';
 import type { NamesGPT } from './model.js';
 import { BOUNDARY, type Vocab } from './vocab.js';
@@ -29,7 +29,7 @@ export function sampleNames(model: NamesGPT, vocab: Vocab, options: SampleOption
     for (let t = 0; t < model.config.blockSize && !done.every(Boolean); t++) {
       const ctx = tensor(Int32Array.from(seqs.flat()), { shape: [count, t + 1], dtype: 'int32' });
       const logits = (model(ctx) as Tensor).select(1, t).div(temperature);
-      const next = draw(logits.softmax(-1), generator);
+      const next = Array.from(multinomial(logits.softmax(-1), 1, { generator }).dataSync());
       next.forEach((id, i) => {
         if (done[i]) return;
         seqs[i]!.push(id);
@@ -43,15 +43,4 @@ export function sampleNames(model: NamesGPT, vocab: Vocab, options: SampleOption
   });
   model.train(wasTraining);
   return seqs.map((s) => vocab.decode(s.slice(1).filter((id) => id !== boundary)));
-}
-
-function draw(probs: Tensor, generator?: Generator): number[] {
-  void generator;
-  const [n, v] = probs.shape as [number, number];
-  const p = probs.dataSync();
-  return Array.from({ length: n }, (_, i) => {
-    let u = Math.random();
-    for (let j = 0; j < v; j++) if ((u -= p[i * v + j]!) <= 0) return j;
-    return v - 1;
-  });
 }
