@@ -19,9 +19,9 @@ export interface Options {
 
 /** The defaults, sized to train in a few minutes on a 2-core machine (see README). */
 export const DEFAULTS = {
-  epochs: 10,
+  epochs: 2,
   batchSize: 32,
-  lr: 3e-3,
+  lr: 5e-3,
   weightDecay: 0.01,
   nEmbd: 64,
   nHead: 4,

@@ -19,11 +19,11 @@ import { drawChart, type ChartData } from './chart.js';
 setWasmPaths({ 'tfjs-backend-wasm.wasm': plainWasm, 'tfjs-backend-wasm-simd.wasm': simdWasm, 'tfjs-backend-wasm-threaded-simd.wasm': threadedWasm });
 await ready();
 
-// The command line's defaults (apps/names/src/args.ts), but fewer epochs.
+// The command line's defaults (apps/names/src/args.ts).
 const SEED = 0;
 const EPOCHS = 2;
 const BATCH = 32;
-const LR = 3e-3;
+const LR = 5e-3;
 const SAMPLE_EVERY = 20;
 const SAMPLES = 12;
 
