@@ -2,7 +2,9 @@
 // End-to-end test of the web example: builds the app, serves it with `vite preview` on
 // 127.0.0.1, drives Debian's chromium through playwright-core, trains a few steps (the loss must
 // fall, on the WASM backend), draws a digit with mouse events, reads the prediction and saves a
-// screenshot to apps/web/screenshots/. Exits non-zero on any failure and closes everything.
+// screenshot to apps/web/screenshots/; then opens the names page, trains its GPT a few dozen
+// steps (the loss must fall) and checks that sampled names appear. Exits non-zero on any failure
+// and closes everything.
 //
 //   pnpm --filter ./apps/web e2e            (add -- --no-build to reuse dist/)
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,6 +18,7 @@ import { chromium } from 'playwright-core';
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const STEPS = 40; // training steps to watch
+const NAME_STEPS = 45; // names GPT steps to watch (it samples every 20)
 const TIMEOUT_MS = 5 * 60_000;
 
 const log = (...a) => console.log('[e2e]', ...a);
@@ -150,8 +153,51 @@ async function main() {
   await page.screenshot({ path: shot, fullPage: true });
   log(`screenshot ${shot}`);
 
+  await namesPage(url, errors);
+
   const serious = errors.filter((e) => !/favicon/.test(e));
   if (serious.length > 0) fail(`the page reported errors:\n  ${serious.join('\n  ')}`);
+}
+
+/** The names page: trains the GPT a few steps on wasm; the loss falls and sampled names appear. */
+async function namesPage(url, errors) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`names pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`names HTTP ${r.status()} for ${r.url()}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(`names console.${m.type()}: ${m.text()}`);
+  });
+  await page.goto(`${url}names.html`);
+  await page.waitForFunction(() => document.querySelector('#train')?.textContent === 'Train', null, { timeout: 60_000 });
+  const { backend, bigram } = await page.evaluate(() => window.flintNames);
+  log(`names page ready, backend ${backend}, bigram baseline ${bigram.toFixed(3)} nats/char`);
+  if (backend !== 'wasm') fail(`names page: expected the wasm backend, got '${backend}' (${errors.join('; ')})`);
+  if (!(bigram > 2 && bigram < 3)) fail(`names page: implausible bigram baseline ${bigram}`);
+
+  const t0 = Date.now();
+  await page.click('#train');
+  await page.waitForFunction((n) => window.flintNames.step >= n || window.flintNames.error, NAME_STEPS, { timeout: 240_000, polling: 250 });
+  await page.click('#train'); // pause
+  const { losses, error, samples } = await page.evaluate(() => window.flintNames);
+  if (error) fail(`names page: training failed: ${error}`);
+  const secs = (Date.now() - t0) / 1000;
+  const first = mean(losses.slice(0, 5));
+  const last = mean(losses.slice(-5));
+  log(`names: ${losses.length} steps in ${secs.toFixed(1)} s (${(losses.length / secs).toFixed(1)} steps/s); loss ${first.toFixed(3)} → ${last.toFixed(3)}`);
+  if (!(last < first * 0.85)) fail(`names page: the loss did not fall: mean of the first 5 steps ${first.toFixed(4)}, of the last 5 ${last.toFixed(4)}`);
+  if (samples.length < 2) fail(`names page: expected samples at steps 20 and 40, got ${samples.length}`);
+  const latest = samples.at(-1).names;
+  const shown = await page.locator('#samples li').allTextContents();
+  log(`names sampled at step ${samples.at(-1).step}: ${latest.join(', ')}`);
+  if (shown.join() !== latest.map((n) => n || '(empty)').join()) fail(`names page: the list shows ${shown.join(', ')}, not the latest samples`);
+  const real = latest.filter((n) => /^[a-z-]{2,}$/.test(n));
+  if (real.length < latest.length / 2) fail(`names page: too few plausible names among ${latest.join(', ')}`);
+  const shot = join(appDir, 'screenshots', 'names.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  log(`screenshot ${shot}`);
+  await page.close();
 }
 
 try {
