@@ -362,6 +362,20 @@ function rangeOf(flat: tf.Tensor, start: number, length: number): tf.Tensor {
   return tf.slice(flat, [start], [length]);
 }
 
+/**
+ * `tf.unstack(x)` along dim 0 without tfjs-wasm's Slice kernel (which copies the whole input for
+ * every piece: quadratic in the batch): each piece is copied straight out of the heap.
+ */
+export function unstackRows(x: tf.Tensor): tf.Tensor[] {
+  const [count, ...rest] = x.shape;
+  if (tf.getBackend() !== 'wasm' || count === undefined) return tf.unstack(x);
+  const size = rest.reduce((a, b) => a * b, 1);
+  return tf.tidy(() => {
+    const flat = tf.reshape(x, [x.size]);
+    return Array.from({ length: count }, (_, i) => tf.reshape(rangeOf(flat, i * size, size), rest));
+  });
+}
+
 /** Kernels that take no bool input on every backend run on int32 and cast back. */
 function viaInt<T extends tf.Tensor>(x: tf.Tensor, fn: (x: tf.Tensor) => T): tf.Tensor {
   if (x.dtype !== 'bool') return fn(x);

@@ -8,6 +8,7 @@ import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { broadcastShapes, composite, shapeStr } from './util.js';
 import { expand, reshape } from './shape.js';
+import { unstackRows } from '../storage.js';
 
 function checkFloat(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype === 'bool' || b.dtype === 'bool') throw new TypeError(`${op}: "addmm_impl_cpu_" not implemented for 'Bool'`);
@@ -70,8 +71,8 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   }
   checkFloat('bmm', a, b);
   const data = a.shape[0] === 0 ? tf.zeros([0, a.shape[1]!, b.shape[2]!], a.dtype) : tf.tidy(() => {
-    const as = tf.unstack(a._data);
-    const bs = tf.unstack(b._data);
+    const as = unstackRows(a._data);
+    const bs = unstackRows(b._data);
     return tf.stack(as.map((x, i) => matMul2d(x, bs[i]!)));
   });
   return record('bmm', new Tensor(data), [a, b]);
