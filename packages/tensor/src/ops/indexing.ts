@@ -7,6 +7,7 @@
  * host to check bounds (PyTorch's CPU kernels do the same); scatters run on tfjs's `ScatterNd`
  * kernel, which on WASM sums duplicate indices in one pass over the updates.
  */
+import { canReadSync } from '../readback.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { torchName } from '../dtype.js';
 import { record } from '../graph-hooks.js';
@@ -635,9 +636,15 @@ export function indexPut(x: Tensor, items: readonly IndexItem[], value: Tensor |
     const full = expand(v.detach(), picked.shape);
     owned.push(full);
     const data = full.dtype === x.dtype ? full._data : castTo(full._data, x.dtype);
-    const src = data.dataSync();
-    if (data !== full._data) data.dispose();
-    x._storage.writeIndices(picked.dataSync() as Int32Array, src, accumulate);
+    if (canReadSync(data) && canReadSync(picked._data)) {
+      const src = data.dataSync();
+      if (data !== full._data) data.dispose();
+      x._storage.writeIndices(picked.dataSync() as Int32Array, src, accumulate);
+    } else {
+      // A backend that reads only asynchronously (webgpu): the write runs as kernels.
+      x._storage.writeIndices(picked._data, data, accumulate);
+      if (data !== full._data) data.dispose();
+    }
   } finally {
     for (const t of owned) if (!t.isReleased) t.dispose();
   }
