@@ -50,6 +50,19 @@ describeGpu('on webgpu', () => {
     expect(await x.tolistAsync()).toEqual([3, 5, 7]);
   });
 
+  it('ops whose output shape depends on values need them on the CPU: a clear error, or await t.data() first', async () => {
+    const x = T.tensor([0, 3, 0, 5]).mul(1);
+    expect(() => T.nonzero(x)).toThrow(/^nonzero\(\): the 'webgpu' backend cannot read GPU memory synchronously; it needs its input's values on the CPU: `await t\.data\(\)` on the input first/);
+    expect(() => T.unique(x)).toThrow(/^unique\(\): .*`await t\.data\(\)`/);
+    const mask = x.gt(1);
+    expect(() => T.maskedSelect(x, mask)).toThrow(/^masked_select\(\): .*the mask's values on the CPU/);
+    await x.data();
+    await mask.data();
+    expect(await T.nonzero(x).tolistAsync()).toEqual([[1], [3]]);
+    expect(await (T.unique(x) as T.Tensor).tolistAsync()).toEqual([0, 3, 5]);
+    expect(await T.maskedSelect(x, mask).tolistAsync()).toEqual([3, 5]);
+  });
+
   it('in-place writes into views, offloads and a switch back to wasm keep the values', async () => {
     const x = T.zeros([2, 3]).add(1);
     x.index(0).narrow(0, 1, 2).copy_(T.tensor([5, 6]).mul(1));

@@ -205,7 +205,6 @@ const OPS: Record<string, (c: Cfg, xs: Tensor[]) => Tensor | readonly Tensor[]> 
   flip: (c, [x]) => T.flip(x!, c.dims),
   logsumexp: (c, [x]) => T.logsumexp(x!, c.dim, c.keepdim),
   outer: (_, [a, b]) => T.outer(a!, b!),
-  masked_select: (_, [x, mask]) => T.maskedSelect(x!, mask!),
 };
 
 function inputsOf(tensors: Record<string, Tensor>, prefix: string): { key: string; t: Tensor }[] {
