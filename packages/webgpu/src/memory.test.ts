@@ -25,7 +25,7 @@ describeGpu('memory on webgpu', () => {
   beforeAll(useWebGPU);
   afterAll(() => T.setBackend('wasm'));
 
-  it(`${STEPS} training steps of a tiny MLP (Adam, cross-entropy): flat memory(), the loss goes down`, async () => {
+  it(`${STEPS} training steps of a tiny MLP (Adam, cross-entropy): bounded memory(), the loss goes down`, async () => {
     T.manualSeed(0);
     const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 3));
     const opt = new Adam(model.parameters(), { lr: 0.01 });
@@ -51,7 +51,7 @@ describeGpu('memory on webgpu', () => {
     model.dispose();
   }, 1_200_000);
 
-  it('SGD with momentum and inference under noGrad, 100 steps each: flat memory()', async () => {
+  it('SGD with momentum and inference under noGrad, 100 steps each: bounded memory()', async () => {
     const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1));
     const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
     const x = T.randn([8, 4]);
