@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { callingOp } from './op-name.js';
+import { offloadAllAsync } from './storage.js';
 
 export type BackendName = 'wasm' | 'cpu' | (string & {});
 
@@ -69,10 +70,34 @@ export function ready(): Promise<void> {
   return starting;
 }
 
-/** Switches the kernel backend (`'wasm'`, `'cpu'`, or any registered tfjs backend). */
+/**
+ * Switches the kernel backend (`'wasm'`, `'cpu'`, `'webgpu'` once `@flint/webgpu` is imported, or
+ * any registered tfjs backend). Tensors stay valid: their data moves to the new backend on its
+ * next use. A backend that cannot start (no GPU adapter) is an error saying why, and the active
+ * backend stays.
+ */
 export async function setBackend(name: BackendName): Promise<void> {
   await ready();
-  if (!(await tf.setBackend(name))) throw new Error(`setBackend: backend '${name}' could not be initialised`);
+  const from = tf.getBackend();
+  if (name === from) return;
+  const factory = tf.findBackendFactory(name);
+  if (factory === null) {
+    const hint = name === 'webgpu' ? ": import '@flint/webgpu' first" : '';
+    throw new Error(`setBackend: no backend '${name}' is registered${hint}; the backend stays '${from}'`);
+  }
+  if (!(name in (tf.engine() as unknown as { registry: object }).registry)) {
+    // Started here rather than by tfjs, which would only log why it failed.
+    let backend: tf.KernelBackend;
+    try {
+      backend = await factory();
+    } catch (err) {
+      throw new Error(`setBackend: the '${name}' backend could not start: ${(err as Error).message}; the backend stays '${from}'`, { cause: err });
+    }
+    tf.removeBackend(name);
+    tf.registerBackend(name, () => backend, 1);
+  }
+  await offloadAllAsync();
+  if (!(await tf.setBackend(name))) throw new Error(`setBackend: backend '${name}' could not be initialised; the backend stays '${from}'`);
   await tf.ready();
   if (name === 'wasm') guardAllocations();
 }

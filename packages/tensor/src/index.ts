@@ -5,6 +5,10 @@
 export { ready, setBackend, getBackend, memory, type BackendName } from './backend.js';
 export { setNumThreads, getNumThreads, threadsReady } from './threads.js';
 export { setWasmPaths, type WasmBinary } from './wasm-paths.js';
+/** @internal Synchronous reads on backends that read GPU memory only asynchronously (`@flint/webgpu`). */
+export { backendReadsSync, canReadSync, isSyncReadError } from './readback.js';
+/** @internal The tfjs-core Flint runs on, for backend packages (`@flint/webgpu` registers its backend with it). */
+export { findBackendFactory as _findBackendFactory, getKernel as _getKernel, registerKernel as _registerKernel, unregisterKernel as _unregisterKernel, registerBackend as _registerBackend, removeBackend as _removeBackend, env as _tfjsEnv, type KernelBackend as _KernelBackend } from '@tensorflow/tfjs-core';
 export { Tensor, type Device, type Dims, type NestedArray, type GradHook, type ValuesIndices } from './tensor.js';
 export { type DType, type DTypeArg, promoteTypes } from './dtype.js';
 export {

@@ -24,6 +24,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DType } from './dtype.js';
+import { canReadSync } from './readback.js';
 import { elementIndices, hasOverlap, numelOf, readPlan, type Geometry } from './strided.js';
 
 type HostArray = Float32Array | Int32Array | Uint8Array;
@@ -110,16 +111,35 @@ function freeCell(cell: Cell): void {
   cell.host = null;
 }
 
-function offload(cell: Cell): void {
-  dropViews(cell);
+/**
+ * Moves the cell's data into a JS typed array. A backend that reads only asynchronously
+ * (`webgpu`) first gets a download started: the cell leaves at a later sweep, once the values are
+ * on the CPU (and if it is still unused then). Returns whether it left.
+ */
+function offload(cell: Cell): boolean {
   const data = cell.data!;
+  if (!canReadSync(data)) {
+    if (!downloading.has(data)) {
+      downloading.add(data);
+      data.data().then(
+        () => downloading.delete(data),
+        () => downloading.delete(data),
+      );
+    }
+    return false;
+  }
+  dropViews(cell);
   cell.host = data.dataSync() as HostArray;
   data.dispose();
   cell.data = null;
   resident.delete(cell);
   residentBytes -= cell.bytes;
   registry.unregister(cell);
+  return true;
 }
+
+/** Backend tensors whose values are on their way to the CPU (see `offload`). */
+const downloading = new WeakSet<tf.Tensor>();
 
 /**
  * One sweep: storages and materialised views unused for `RETAIN_SWEEPS` sweeps leave backend
@@ -130,10 +150,7 @@ export function sweep(): void {
   epoch++;
   const oldest = epoch - RETAIN_SWEEPS;
   for (const cell of resident) {
-    if (cell.use < oldest) {
-      offload(cell);
-      continue;
-    }
+    if (cell.use < oldest && offload(cell)) continue;
     if (cell.views !== null) {
       for (const [key, v] of cell.views) {
         if (v.use < oldest) {
@@ -154,6 +171,16 @@ export function sweep(): void {
  */
 export function offloadAll(): void {
   for (const cell of [...resident]) offload(cell);
+}
+
+/**
+ * `offloadAll` on any backend: waits for the values of every storage to reach the CPU first
+ * (before `setBackend` leaves a backend that reads only asynchronously).
+ */
+export async function offloadAllAsync(): Promise<void> {
+  const cells = [...resident];
+  await Promise.all(cells.map((cell) => cell.data?.data()));
+  for (const cell of cells) if (cell.data !== null) offload(cell);
 }
 
 /** A step boundary (`tick()`): a sweep, and the step's allocation volume sets the next budget. */
@@ -281,8 +308,11 @@ export class Storage {
       next = tf.reshape(values, [...this.dataShape]);
     } else if (n === 0) {
       next = tf.reshape(old, [...this.dataShape]);
-    } else {
+    } else if (canReadSync(values)) {
       this.writeIndices(elementIndices(g), values.dataSync(), false);
+      return;
+    } else {
+      this.writeIndices(elementIndices(g), values, false);
       return;
     }
     this.replace(next);
@@ -292,8 +322,13 @@ export class Storage {
    * Writes `src[i]` to storage element `positions[i]` (or adds it, with `accumulate`), on the host:
    * tfjs has no kernel that updates part of a tensor.
    */
-  writeIndices(positions: Int32Array, src: ArrayLike<number>, accumulate: boolean): void {
-    const host = this.data().dataSync().slice() as HostArray;
+  writeIndices(positions: Int32Array | tf.Tensor, src: ArrayLike<number> | tf.Tensor, accumulate: boolean): void {
+    const old = this.data();
+    if (positions instanceof tf.Tensor || src instanceof tf.Tensor || !canReadSync(old)) {
+      this.replace(scatterInto(old, positions, src, accumulate));
+      return;
+    }
+    const host = old.dataSync().slice() as HostArray;
     if (accumulate) for (let i = 0; i < positions.length; i++) host[positions[i]!] += src[i]!;
     else for (let i = 0; i < positions.length; i++) host[positions[i]!] = src[i]!;
     this.replace(tf.tensor(host, [...this.dataShape], this.dtype));
@@ -313,6 +348,26 @@ export class Storage {
   free(): void {
     freeCell(this.cell);
   }
+}
+
+/**
+ * `writeIndices` with kernels, for data the backend cannot read synchronously: a ScatterNd of the
+ * values (which sums repeated positions) added to `data`, or a TensorScatterUpdate.
+ */
+function scatterInto(data: tf.Tensor, positions: Int32Array | tf.Tensor, src: ArrayLike<number> | tf.Tensor, accumulate: boolean): tf.Tensor {
+  return tf.tidy(() => {
+    const n = positions instanceof tf.Tensor ? positions.size : positions.length;
+    const flat = tf.reshape(data, [data.size]);
+    if (n === 0) return tf.reshape(flat, data.shape);
+    const ids = tf.reshape(positions instanceof tf.Tensor ? positions : tf.tensor1d(positions, 'int32'), [n, 1]);
+    const dtype = data.dtype === 'bool' ? 'int32' : data.dtype;
+    let values = src instanceof tf.Tensor ? tf.reshape(src, [n]) : tf.tensor1d(Array.from(src), dtype);
+    if (values.dtype !== dtype) values = tf.cast(values, dtype);
+    const base = data.dtype === 'bool' ? tf.cast(flat, 'int32') : flat;
+    let out = accumulate ? tf.add(base, tf.scatterND(ids, values, [data.size])) : tf.tensorScatterUpdate(base, ids, values);
+    if (data.dtype === 'bool') out = tf.notEqual(out, 0);
+    return tf.reshape(out, data.shape);
+  });
 }
 
 /** Whether `g` covers its storage in storage order (offset 0, contiguous). */

@@ -36,6 +36,7 @@ import * as unq from './ops/unique.js';
 import type { IndexItem } from './ops/indexing.js';
 import { castTo, normDim, sameShape, shareData, type TensorOrScalar } from './ops/util.js';
 import { callingOp } from './op-name.js';
+import { canReadSync, readSync, valuesForCheck } from './readback.js';
 import { fillNormal, fillUniform } from './random.js';
 import { Storage, overlapError, type CachedView } from './storage.js';
 import { contiguousGeometry, hasOverlap, isContiguous, numelOf, viewKey, type Geometry } from './strided.js';
@@ -295,24 +296,48 @@ export class Tensor {
 
   // ---- data out -------------------------------------------------------------------------------
 
-  /** The value of a one-element tensor as a JS number (`item()`; a bool gives 0 or 1). */
+  /**
+   * The value of a one-element tensor as a JS number (`item()`; a bool gives 0 or 1). On a backend
+   * that cannot read synchronously (`webgpu`), an error naming `itemAsync()`.
+   */
   item(): number {
+    this._checkOneElement('item');
+    return readSync(this._data, 'item', 'use `await t.itemAsync()`')[0] as number;
+  }
+  /** `item()` without blocking: works on every backend. */
+  async itemAsync(): Promise<number> {
+    this._checkOneElement('itemAsync');
+    return (await this._data.data())[0] as number;
+  }
+  private _checkOneElement(op: string): void {
     if (this.numel() !== 1) {
-      throw new RangeError(`item: only one element tensors can be converted to Python scalars (got a Tensor with ${this.numel()} elements)`);
+      throw new RangeError(`${op}: only one element tensors can be converted to Python scalars (got a Tensor with ${this.numel()} elements)`);
     }
-    return this._data.dataSync()[0] as number;
   }
-  /** A copy of the data as a typed array (Float32Array, Int32Array, or Uint8Array for bool). */
+  /**
+   * A copy of the data as a typed array (Float32Array, Int32Array, or Uint8Array for bool). On a
+   * backend that cannot read synchronously (`webgpu`), an error naming `await t.data()`.
+   */
   dataSync(): Float32Array | Int32Array | Uint8Array {
-    return this._data.dataSync() as Float32Array | Int32Array | Uint8Array;
+    return readSync(this._data, 'dataSync', 'use `await t.data()`');
   }
-  /** Like `dataSync()`, asynchronously. */
+  /** Like `dataSync()`, without blocking: works on every backend. */
   async data(): Promise<Float32Array | Int32Array | Uint8Array> {
     return (await this._data.data()) as Float32Array | Int32Array | Uint8Array;
   }
-  /** Nested JS arrays (`tolist()`); bools become `true`/`false`. */
+  /**
+   * Nested JS arrays (`tolist()`); bools become `true`/`false`. On a backend that cannot read
+   * synchronously (`webgpu`), an error naming `tolistAsync()`.
+   */
   tolist(): NestedArray<number | boolean> {
-    const flat = Array.from(this.dataSync(), (v) => (this.dtype === 'bool' ? v !== 0 : v));
+    return this._nest(readSync(this._data, 'tolist', 'use `await t.tolistAsync()`'));
+  }
+  /** `tolist()` without blocking: works on every backend. */
+  async tolistAsync(): Promise<NestedArray<number | boolean>> {
+    return this._nest(await this.data());
+  }
+  private _nest(values: Float32Array | Int32Array | Uint8Array): NestedArray<number | boolean> {
+    const flat = Array.from(values, (v) => (this.dtype === 'bool' ? v !== 0 : v));
     const build = (dim: number, offset: number): NestedArray<number | boolean> => {
       if (dim === this.ndim) return flat[offset]!;
       const stride = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
@@ -320,12 +345,19 @@ export class Tensor {
     };
     return build(0, 0);
   }
-  /** Prints as PyTorch does: `tensor([[ 0.1234, -1.5000]], requires_grad=True)`. */
+  /**
+   * Prints as PyTorch does: `tensor([[ 0.1234, -1.5000]], requires_grad=True)`. Values a backend
+   * cannot read synchronously print as a note saying how to read them.
+   */
   toString(): string {
     const suffixes: string[] = [];
     if (this.gradFn) suffixes.push(`grad_fn=<${this.gradFn.name}>`);
     else if (this.requiresGrad) suffixes.push('requires_grad=True');
-    return formatTensor(this.dataSync(), this.shape, this.dtype, suffixes);
+    const data = this._data;
+    if (!canReadSync(data)) {
+      return `tensor(<on ${tf.getBackend()}: read with await t.data()>, shape=[${this.shape.join(', ')}], dtype=${torchName(this.dtype)}${suffixes.map((s) => `, ${s}`).join('')})`;
+    }
+    return formatTensor(data.dataSync() as Float32Array | Int32Array | Uint8Array, this.shape, this.dtype, suffixes);
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.isReleased ? `Tensor(<released>, shape=[${this.shape.join(', ')}])` : this.toString();
@@ -910,7 +942,8 @@ function checkDevice(device: unknown, op: string): void {
 
 /** A float tensor going to `'int64'` (stored as int32): every value must be finite and fit in int32. */
 function checkInt64Range(t: Tensor): void {
-  const values = t.dataSync();
+  const values = valuesForCheck(t._data);
+  if (values === null) return;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v) || v >= 2 ** 31 || v < -(2 ** 31)) {

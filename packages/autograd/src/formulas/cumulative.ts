@@ -1,5 +1,5 @@
 /** Backward formulas of `cumsum` and `cumprod` (`cumsum_backward`, `cumprod_backward`). */
-import { arange, cat, where, type Tensor } from '@flint/tensor';
+import { arange, backendReadsSync, cat, where, type Tensor } from '@flint/tensor';
 import { attrs, type Formula } from './types.js';
 import { each } from './util.js';
 
@@ -11,7 +11,8 @@ const reverseCumsum = (g: Tensor, dim: number): Tensor => g.flip(dim).cumsum(dim
  * each dx_i is Σ_{k≥i} g_k·∏_{j≤k, j≠i} x_j, one cumprod per position along `dim`.
  */
 function cumprodBackward(g: Tensor, x: Tensor, out: Tensor, dim: number): Tensor {
-  if (x.eq(0).any().item() === 0) return reverseCumsum(g.mul(out), dim).div(x);
+  // Without a synchronous read (webgpu), the general form, right with or without zeros.
+  if (backendReadsSync() && x.eq(0).any().item() === 0) return reverseCumsum(g.mul(out), dim).div(x);
   const n = x.shape[dim]!;
   const positions = arange(n).reshape(x.shape.map((s, i) => (i === dim ? s : 1)));
   const parts = Array.from({ length: n }, (_, i) => {

@@ -1,5 +1,5 @@
 /** Gradient clipping (`torch.nn.utils.clip_grad_norm_`, `clip_grad_value_`). */
-import { Tensor, stack, tensor, withGradMode } from '@flint/tensor';
+import { Tensor, backendReadsSync, stack, tensor, withGradMode } from '@flint/tensor';
 import { bindArgs, boolArg, describeValue, numberArg } from '../args.js';
 
 function withGrads(parameters: Tensor | Iterable<Tensor>, op: string): Tensor[] {
@@ -52,6 +52,13 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, ...args: un
         : grads.map((g) => g.abs().pow(normType).sum().pow(1 / normType));
     const all = stack(norms);
     const total = normType === Infinity ? all.amax() : all.pow(normType).sum().pow(1 / normType);
+    if (!backendReadsSync() && !options.errorIfNonfinite) {
+      // Without a synchronous read (webgpu): PyTorch's own form, the clamped coefficient as a tensor.
+      const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(null, 1);
+      for (const g of grads) g.mul_(coef);
+      coef.dispose();
+      return total;
+    }
     const totalValue = total.item();
     if (options.errorIfNonfinite && !Number.isFinite(totalValue)) {
       throw new Error(

@@ -7,6 +7,7 @@
  * host to check bounds (PyTorch's CPU kernels do the same); scatters run on tfjs's `ScatterNd`
  * kernel, which on WASM sums duplicate indices in one pass over the updates.
  */
+import { canReadSync } from '../readback.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { torchName } from '../dtype.js';
 import { record } from '../graph-hooks.js';
@@ -130,7 +131,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new RangeError(`${op}: Index to scalar can have only 1 value, got ${index.numel()} value(s)`);
   }
   const n = x.ndim === 0 ? 1 : x.shape[d]!;
-  for (const v of intData(index)) if (v < 0 || v >= n) throw outOfBounds(`${op}: `, v, d, n);
+  // Skipped on a backend that reads only asynchronously (webgpu), as CUDA's device-side check.
+  if (canReadSync(index._data)) for (const v of intData(index)) if (v < 0 || v >= n) throw outOfBounds(`${op}: `, v, d, n);
   return indexSelectRaw(x, d, index);
 }
 
@@ -170,13 +172,14 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
       );
     }
   }
-  const flat = flatTargets(intData(index), iShape, xShape, d, `${op}: `);
+  const flat = indexTargets(index, iShape, xShape, d, `${op}: `);
   let data: tf.Tensor;
-  if (flat.length === 0) {
+  if (flat.size === 0) {
+    flat.dispose();
     data = tf.zeros([...index.shape], x.dtype);
   } else {
     const xs = tf.reshape(x._data, [-1]);
-    const ids = tf.tensor1d(flat, 'int32');
+    const ids = flat;
     const g = tf.gather(xs, ids);
     data = tf.reshape(g, [...index.shape]);
     disposeAll([xs, ids, g]);
@@ -208,6 +211,19 @@ export function flatTargets(values: Int32Array, iShape: Shape, xShape: Shape, di
     }
   }
   return out;
+}
+
+/**
+ * @internal `flatTargets` of `index` as an int32 backend tensor. On a backend that reads only
+ * asynchronously (webgpu) it is computed with kernels, without the range check (as CUDA's
+ * device-side check, out-of-range entries are not reported).
+ */
+export function indexTargets(index: Tensor, iShape: Shape, xShape: Shape, dim: number, prefix: string): tf.Tensor {
+  const n = numelOf(iShape);
+  if (canReadSync(index._data)) return tf.tensor1d(flatTargets(intData(index), iShape, xShape, dim, prefix), 'int32');
+  const base = flatTargets(new Int32Array(n), iShape, xShape, dim, prefix);
+  const stride = stridesOf(xShape)[dim]!;
+  return tf.tidy(() => tf.add(tf.tensor1d(base, 'int32'), tf.mul(tf.reshape(index._data, [n]), tf.scalar(stride, 'int32'))));
 }
 
 // ---- masked_fill --------------------------------------------------------------------------------
@@ -242,13 +258,13 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean): Te
 // ---- scatter_add / index_add --------------------------------------------------------------------
 
 /** `out = x + scatterND(targets, updates)` over a flat [rows, ...rowShape] view, in x's dtype. */
-function scatterAddData(x: tf.Tensor, rows: number, rowShape: number[], targets: Int32Array, updates: tf.Tensor): tf.Tensor {
+function scatterAddData(x: tf.Tensor, rows: number, rowShape: number[], targets: Int32Array | tf.Tensor, updates: tf.Tensor): tf.Tensor {
   const calc = x.dtype === 'bool' ? 'int32' : x.dtype;
   const owned: tf.Tensor[] = [];
   const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
   const xs = own(tf.reshape(x.dtype === calc ? x : own(tf.cast(x, calc)), [rows, ...rowShape]));
   const up = updates.dtype === calc ? updates : own(tf.cast(updates, calc));
-  const ids = own(tf.tensor2d(targets, [targets.length, 1], 'int32'));
+  const ids = own(targets instanceof tf.Tensor ? tf.reshape(targets, [targets.size, 1]) : tf.tensor2d(targets, [targets.length, 1], 'int32'));
   const scattered = own(tf.scatterND(ids, up, [rows, ...rowShape]));
   const sum = own(tf.add(xs, scattered));
   const res = x.dtype === 'bool' ? own(tf.notEqual(sum, 0)) : sum;
@@ -280,9 +296,9 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
       `${op}: Expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${d} and to be smaller size than src ${shapeStr(src.shape)}`,
     );
   }
-  const targets = flatTargets(intData(index), iShape, xShape, d, `${op}: `);
+  const targets = indexTargets(index, iShape, xShape, d, `${op}: `);
   let data: tf.Tensor;
-  if (targets.length === 0) {
+  if (targets.size === 0) {
     data = tf.clone(x._data);
   } else {
     const corner = sShape.every((n, k) => n === iShape[k]) ? src._data : tf.slice(src._data, iShape.map(() => 0), [...iShape]);
@@ -291,6 +307,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
     updates.dispose();
     if (corner !== src._data) corner.dispose();
   }
+  targets.dispose();
   return record('scatterAdd', new Tensor(data), [x, index, src], { dim: d });
 }
 
@@ -315,7 +332,8 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor):
     throw new RangeError(`${op}: source ${shapeStr(source.shape)} and self ${shapeStr(x.shape)} must have the same shape except at dimension ${d}`);
   }
   if (sShape[d] !== m) throw new RangeError(`${op}: Number of indices (${m}) should be equal to source.size(dim) (${sShape[d]})`);
-  const values = intData(index);
+  const onHost = canReadSync(index._data);
+  const values = onHost ? intData(index) : new Int32Array(m);
   const n = xShape[d]!;
   for (const v of values) if (v < 0 || v >= n) throw outOfBounds(`${op}: `, v, d, n);
   const outer = numelOf(xShape.slice(0, d));
@@ -327,9 +345,12 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor):
     // x as [outer * n, inner] rows; source row (a, i) goes to row a * n + index[i].
     const targets = new Int32Array(outer * m);
     for (let a = 0; a < outer; a++) for (let i = 0; i < m; i++) targets[a * m + i] = a * n + values[i]!;
+    // Read only asynchronously (webgpu): the index values are added with a kernel, unchecked.
+    const ids = onHost ? targets : tf.tidy(() => tf.add(tf.tensor1d(targets, 'int32'), tf.tile(tf.reshape(index._data, [m]), [outer])));
     const updates = tf.reshape(source._data, [outer * m, inner]);
-    data = scatterAddData(x._data, outer * n, [inner], targets, updates);
+    data = scatterAddData(x._data, outer * n, [inner], ids, updates);
     updates.dispose();
+    if (ids instanceof tf.Tensor) ids.dispose();
   }
   return record('indexAdd', new Tensor(data), [x, index, source], { dim: d });
 }
@@ -635,9 +656,15 @@ export function indexPut(x: Tensor, items: readonly IndexItem[], value: Tensor |
     const full = expand(v.detach(), picked.shape);
     owned.push(full);
     const data = full.dtype === x.dtype ? full._data : castTo(full._data, x.dtype);
-    const src = data.dataSync();
-    if (data !== full._data) data.dispose();
-    x._storage.writeIndices(picked.dataSync() as Int32Array, src, accumulate);
+    if (canReadSync(data) && canReadSync(picked._data)) {
+      const src = data.dataSync();
+      if (data !== full._data) data.dispose();
+      x._storage.writeIndices(picked.dataSync() as Int32Array, src, accumulate);
+    } else {
+      // A backend that reads only asynchronously (webgpu): the write runs as kernels.
+      x._storage.writeIndices(picked._data, data, accumulate);
+      if (data !== full._data) data.dispose();
+    }
   } finally {
     for (const t of owned) if (!t.isReleased) t.dispose();
   }

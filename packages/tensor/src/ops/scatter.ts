@@ -9,7 +9,8 @@ import { bindArgs } from '../args.js';
 import { torchName } from '../dtype.js';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
-import { flatTargets } from './indexing.js';
+import { flatTargets, indexTargets } from './indexing.js';
+import { canReadSync } from '../readback.js';
 import { normDim, shapeStr } from './util.js';
 
 /** `torch.scatter(input, dim, index, src)` or `torch.scatter(input, dim, index, value)`. */
@@ -38,6 +39,29 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
     throw new RangeError(
       `${op}: Expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${d}${src instanceof Tensor ? ` and to be smaller size than src ${shapeStr(src.shape)}` : ''}`,
     );
+  }
+  if (!canReadSync(index._data) || !canReadSync(x._data) || (src instanceof Tensor && !canReadSync(src._data))) {
+    // A backend that reads only asynchronously (webgpu): a TensorScatterUpdate, index unchecked.
+    const data = tf.tidy(() => {
+      const ids = indexTargets(index, iShape, xShape, d, `${op}: `);
+      const n = ids.size;
+      const calc = x.dtype === 'bool' ? 'int32' : x.dtype;
+      const flat = tf.reshape(x.dtype === calc ? x._data : tf.cast(x._data, calc), [-1]);
+      if (n === 0) return tf.reshape(tf.clone(x._data), [...x.shape]);
+      let values: tf.Tensor;
+      if (src instanceof Tensor) {
+        const corner = sShape.every((k, i) => k === iShape[i]) ? src._data : tf.slice(src._data, iShape.map(() => 0), [...iShape]);
+        values = tf.reshape(corner, [n]);
+      } else {
+        values = tf.fill([n], x.dtype === 'int32' ? Math.trunc(Number(src)) : Number(src), calc);
+      }
+      if (values.dtype !== calc) values = tf.cast(values, calc);
+      let out = tf.tensorScatterUpdate(flat, tf.reshape(ids, [n, 1]), values);
+      if (x.dtype === 'bool') out = tf.notEqual(out, 0);
+      return tf.reshape(out, [...x.shape]);
+    });
+    const result = new Tensor(data);
+    return src instanceof Tensor ? record('scatter', result, [x, index, src], { dim: d }) : record('scatter', result, [x, index], { dim: d });
   }
   const targets = flatTargets(index._data.dataSync() as Int32Array, iShape, xShape, d, `${op}: `);
   const out = (x._data.dataSync() as Float32Array).slice();

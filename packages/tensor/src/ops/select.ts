@@ -3,6 +3,7 @@
  * the values, read on the host). `maskedSelect` is an `indexSelect` of the flattened (broadcast)
  * input, so its gradient scatters back through that op's formula.
  */
+import { NEEDS_HOST_VALUES, readSync } from '../readback.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { bindArgs } from '../args.js';
 import { torchName } from '../dtype.js';
@@ -19,9 +20,10 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
     throw new TypeError(`${op}: masked_select: expected BoolTensor for mask (got ${mask instanceof Tensor ? torchName(mask.dtype) : typeof mask})`);
   }
   const shape = broadcastShapes(op, x.shape, mask.shape);
-  const m = broadcastData(mask._data, shape);
-  const flags = m.dataSync();
-  m.dispose();
+  const same = shape.length === mask.ndim && shape.every((n, i) => n === mask.shape[i]);
+  const m = same ? mask._data : broadcastData(mask._data, shape);
+  const flags = readSync(m, op, NEEDS_HOST_VALUES.replace("input's", "mask's").replace('the input', 'the mask'));
+  if (!same) m.dispose();
   const hits: number[] = [];
   flags.forEach((v, i) => {
     if (v !== 0) hits.push(i);
@@ -41,7 +43,7 @@ export function nonzero(x: Tensor, options: { asTuple: true }): Tensor[];
 export function nonzero(x: Tensor, options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
   if (!(x instanceof Tensor)) throw new TypeError(`nonzero(): argument 'input' must be a Tensor, not ${x === null ? 'null' : typeof x}`);
   const { asTuple = false } = bindArgs('nonzero', [options], [], ['asTuple']) as { asTuple?: boolean };
-  const values = x._data.dataSync();
+  const values = readSync(x._data, 'nonzero()', NEEDS_HOST_VALUES);
   const shape = x.shape;
   const coords: number[][] = shape.map(() => []);
   let n = 0;

@@ -2,6 +2,7 @@
  * `torch.unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None)`: the
  * distinct elements of the flattened input, in ascending order (computed on the host).
  */
+import { NEEDS_HOST_VALUES, readSync } from '../readback.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { bindArgs } from '../args.js';
 import { Tensor } from '../tensor.js';
@@ -28,7 +29,7 @@ export function unique(x: Tensor, ...args: UniqueArgs): Tensor | Tensor[] {
   if (!(x instanceof Tensor)) throw new TypeError(`unique(): argument 'input' must be a Tensor, not ${x === null ? 'null' : typeof x}`);
   const a = bindArgs('unique', args, ['sorted', 'returnInverse', 'returnCounts', 'dim']) as UniqueOptions;
   if (a.dim !== undefined && a.dim !== null) throw new RangeError('unique(): dim is not supported (unique slices along a dim); flatten or call without dim');
-  const data = x._data.dataSync();
+  const data = readSync(x._data, 'unique()', NEEDS_HOST_VALUES);
   const order = Array.from({ length: data.length }, (_, i) => i);
   const key = (i: number): number => data[i]!;
   order.sort((i, j) => (Number.isNaN(key(i)) ? (Number.isNaN(key(j)) ? i - j : 1) : Number.isNaN(key(j)) ? -1 : key(i) - key(j) || i - j));

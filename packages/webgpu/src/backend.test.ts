@@ -1,0 +1,80 @@
+/** `setBackend('webgpu')`, reading back, and the errors of synchronous reads. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as T from '@flint/tensor';
+import { describeGpu, gpu, useWebGPU } from './test-utils/gpu.js';
+import { createWebGPUBackend } from './backend.js';
+
+it('setBackend names what to import for an unregistered backend, and keeps the backend', async () => {
+  const before = T.getBackend();
+  await expect(T.setBackend('nope')).rejects.toThrow(/no backend 'nope' is registered; the backend stays/);
+  expect(T.getBackend()).toBe(before);
+});
+
+it('the backend factory says why when there is no adapter', async () => {
+  const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+  const saved = nav?.gpu;
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu: { requestAdapter: async () => null } }, configurable: true });
+  try {
+    await expect(createWebGPUBackend()).rejects.toThrow(/no WebGPU adapter: navigator\.gpu\.requestAdapter\(\) found no adapter/);
+  } finally {
+    Object.defineProperty(globalThis, 'navigator', { value: nav === undefined ? undefined : { ...nav, gpu: saved }, configurable: true });
+  }
+});
+
+describeGpu('on webgpu', () => {
+  beforeAll(useWebGPU);
+  afterAll(() => T.setBackend('wasm'));
+
+  it('switches, and ops run there', async () => {
+    expect(T.getBackend()).toBe('webgpu');
+    const a = T.tensor([[1, 2], [3, 4]]);
+    const b = a.mm(a).add(1);
+    expect(await b.tolistAsync()).toEqual([[8, 11], [16, 23]]);
+    expect(await b.sum().itemAsync()).toBe(58);
+    expect(Array.from(await b.data())).toEqual([8, 11, 16, 23]);
+    expect(await T.tensor([true, false]).tolistAsync()).toEqual([true, false]);
+  });
+
+  it('synchronous reads of GPU memory throw an error naming the asynchronous form', async () => {
+    const x = T.tensor([1, 2, 3]).mul(2);
+    expect(() => x.sum().item()).toThrow(/^item: the 'webgpu' backend cannot read GPU memory synchronously; use `await t\.itemAsync\(\)`/);
+    expect(() => x.tolist()).toThrow(/^tolist: .*`await t\.tolistAsync\(\)`/);
+    expect(() => x.dataSync()).toThrow(/^dataSync: .*`await t\.data\(\)`/);
+    expect(String(x)).toBe('tensor(<on webgpu: read with await t.data()>, shape=[3], dtype=torch.float32)');
+    // Once read, the values are on the CPU too: synchronous reads work until the next write.
+    await x.data();
+    expect(x.tolist()).toEqual([2, 4, 6]);
+    expect(String(x)).toBe('tensor([2., 4., 6.])');
+    x.add_(1);
+    expect(() => x.tolist()).toThrow(/tolistAsync/);
+    expect(await x.tolistAsync()).toEqual([3, 5, 7]);
+  });
+
+  it('ops whose output shape depends on values need them on the CPU: a clear error, or await t.data() first', async () => {
+    const x = T.tensor([0, 3, 0, 5]).mul(1);
+    expect(() => T.nonzero(x)).toThrow(/^nonzero\(\): the 'webgpu' backend cannot read GPU memory synchronously; it needs its input's values on the CPU: `await t\.data\(\)` on the input first/);
+    expect(() => T.unique(x)).toThrow(/^unique\(\): .*`await t\.data\(\)`/);
+    const mask = x.gt(1);
+    expect(() => T.maskedSelect(x, mask)).toThrow(/^masked_select\(\): .*its mask's values on the CPU/);
+    await x.data();
+    await mask.data();
+    expect(await T.nonzero(x).tolistAsync()).toEqual([[1], [3]]);
+    expect(await (T.unique(x) as T.Tensor).tolistAsync()).toEqual([0, 3, 5]);
+    expect(await T.maskedSelect(x, mask).tolistAsync()).toEqual([3, 5]);
+  });
+
+  it('in-place writes into views, offloads and a switch back to wasm keep the values', async () => {
+    const x = T.zeros([2, 3]).add(1);
+    x.index(0).narrow(0, 1, 2).copy_(T.tensor([5, 6]).mul(1));
+    x.setIndex([T.tensor([1], { dtype: 'int32' }), 0], 9);
+    x.indexPut_([T.tensor([1, 1], { dtype: 'int32' }), T.tensor([2, 2], { dtype: 'int32' })], T.tensor([1, 2]), { accumulate: true });
+    expect(await x.tolistAsync()).toEqual([[1, 5, 6], [9, 1, 4]]);
+    const kept = x.mul(2);
+    await T.setBackend('wasm');
+    expect(kept.tolist()).toEqual([[2, 10, 12], [18, 2, 8]]);
+    await useWebGPU();
+    expect(await kept.add(1).tolistAsync()).toEqual([[3, 11, 13], [19, 3, 9]]);
+  });
+});
+
+if (!gpu.ok) it.skip(`webgpu: ${gpu.reason}`, () => {});
