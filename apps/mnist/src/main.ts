@@ -8,8 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Generator, getBackend, loadSafetensors, manualSeed, saveSafetensors, type Tensor } from '@flint/tensor';
-import { noGrad } from '@flint/autograd';
+import { Generator, getBackend, isGradEnabled, loadSafetensors, manualSeed, saveSafetensors, setBackend, setGradEnabled, type Tensor } from '@flint/tensor';
 import { CrossEntropyLoss, type Module } from '@flint/nn';
 import { Adam, lrScheduler, SGD, type Optimizer } from '@flint/optim';
 import { DataLoader, Subset, type Dataset } from '@flint/data';
@@ -31,8 +30,11 @@ function makeOptimizer(model: Module, options: Options): Optimizer {
     : new Adam(model.parameters(), { lr: options.lr });
 }
 
-/** One epoch over `loader`; returns the mean loss and accuracy. */
-function trainEpoch(model: Module, loader: DataLoader<[Tensor, number]>, opt: Optimizer, scheduler: lrScheduler.LRScheduler, label: string) {
+/**
+ * One epoch over `loader`; returns the mean loss and accuracy. Readbacks are awaited
+ * (`itemAsync`), so the same loop runs on WebGPU, where a synchronous read of GPU memory fails.
+ */
+async function trainEpoch(model: Module, loader: DataLoader<[Tensor, number]>, opt: Optimizer, scheduler: lrScheduler.LRScheduler, label: string) {
   const lossFn = new CrossEntropyLoss();
   const progress = new Progress(label, loader.length);
   model.train();
@@ -49,32 +51,36 @@ function trainEpoch(model: Module, loader: DataLoader<[Tensor, number]>, opt: Op
     scheduler.step();
     const n = y.shape[0]!;
     seen += n;
-    lossSum += loss.item() * n;
-    correct += out.argmax(1).eq(y).sum().item();
+    lossSum += (await loss.itemAsync()) * n;
+    correct += await out.argmax(1).eq(y).sum().itemAsync();
     progress.update(++step, seen, lossSum / seen, correct / seen);
   }
   return { loss: lossSum / seen, accuracy: correct / seen };
 }
 
-/** Accuracy and mean loss on `loader`, in eval mode without gradients. */
-function evaluate(model: Module, loader: DataLoader<[Tensor, number]>) {
+/** Accuracy and mean loss on `loader`, in eval mode without gradients (`torch.no_grad()` around an async loop). */
+async function evaluate(model: Module, loader: DataLoader<[Tensor, number]>) {
   const lossFn = new CrossEntropyLoss({ reduction: 'sum' });
   model.eval();
   let seen = 0;
   let lossSum = 0;
   let correct = 0;
-  noGrad(() => {
+  const wasEnabled = isGradEnabled();
+  setGradEnabled(false);
+  try {
     for (const [x, y] of loader) {
       const out = model(x);
-      lossSum += lossFn(out, y).item();
-      correct += out.argmax(1).eq(y).sum().item();
+      lossSum += await lossFn(out, y).itemAsync();
+      correct += await out.argmax(1).eq(y).sum().itemAsync();
       seen += y.shape[0]!;
     }
-  });
+  } finally {
+    setGradEnabled(wasEnabled);
+  }
   return { loss: lossSum / seen, accuracy: correct / seen };
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let options: Options;
   try {
     options = parseOptions(argv);
@@ -88,6 +94,8 @@ function main(argv: string[]): number {
     return 0;
   }
   const t0 = performance.now();
+  if (options.backend === 'webgpu') await import('@flint/webgpu');
+  if (options.backend !== getBackend()) await setBackend(options.backend);
   manualSeed(options.seed);
 
   const root = mnistRoot(options);
@@ -119,12 +127,12 @@ function main(argv: string[]): number {
   let final: { loss: number; accuracy: number } | null = null;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const label = `epoch ${epoch}/${options.epochs}`;
-    const { loss, accuracy } = trainEpoch(model, loader, opt, scheduler, label);
-    final = evaluate(model, testLoader);
+    const { loss, accuracy } = await trainEpoch(model, loader, opt, scheduler, label);
+    final = await evaluate(model, testLoader);
     console.log(`${label}: train loss ${loss.toFixed(4)}, train acc ${(accuracy * 100).toFixed(2)}% | test loss ${final.loss.toFixed(4)}, test acc ${(final.accuracy * 100).toFixed(2)}%`);
   }
   const trainSeconds = (performance.now() - trainStart) / 1000;
-  final ??= evaluate(model, testLoader);
+  final ??= await evaluate(model, testLoader);
   if (options.save) {
     writeFileSync(options.save, saveSafetensors(model.stateDict(), { format: 'pt', model: options.model, test_accuracy: String(final.accuracy) }));
     console.log(`saved ${options.save}`);
@@ -141,4 +149,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
