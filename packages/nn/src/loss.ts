@@ -53,6 +53,7 @@ type Legacy = [sizeAverage?: boolean | null, reduce?: boolean | null, reduction?
  * probabilities shaped like the input.
  */
 export class CrossEntropyLoss extends WeightedLoss {
+  static override readonly className: string = 'CrossEntropyLoss';
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
   constructor(options?: F.CrossEntropyOptions);
@@ -81,6 +82,7 @@ export class CrossEntropyLoss extends WeightedLoss {
  * reduction='mean')` on log-probabilities.
  */
 export class NLLLoss extends WeightedLoss {
+  static override readonly className: string = 'NLLLoss';
   readonly ignoreIndex: number;
   constructor(options?: F.NLLLossOptions);
   constructor(weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: F.Reduction | F.NLLLossOptions);
@@ -95,6 +97,7 @@ export class NLLLoss extends WeightedLoss {
 
 /** `torch.nn.MSELoss(size_average=None, reduce=None, reduction='mean')`: (input - target)². */
 export class MSELoss extends Loss {
+  static override readonly className: string = 'MSELoss';
   constructor(options?: F.ReductionOptions);
   constructor(...args: Legacy);
   constructor(...args: unknown[]) {
@@ -107,6 +110,7 @@ export class MSELoss extends Loss {
 
 /** `torch.nn.L1Loss(size_average=None, reduce=None, reduction='mean')`: |input - target|. */
 export class L1Loss extends Loss {
+  static override readonly className: string = 'L1Loss';
   constructor(options?: F.ReductionOptions);
   constructor(...args: Legacy);
   constructor(...args: unknown[]) {
@@ -119,6 +123,7 @@ export class L1Loss extends Loss {
 
 /** `torch.nn.SmoothL1Loss(size_average=None, reduce=None, reduction='mean', beta=1.0)`. */
 export class SmoothL1Loss extends Loss {
+  static override readonly className: string = 'SmoothL1Loss';
   readonly beta: number;
   constructor(options?: F.SmoothL1LossOptions);
   constructor(sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: F.Reduction, beta?: number | F.SmoothL1LossOptions);
@@ -134,6 +139,7 @@ export class SmoothL1Loss extends Loss {
 
 /** `torch.nn.HuberLoss(reduction='mean', delta=1.0)`. */
 export class HuberLoss extends Loss {
+  static override readonly className: string = 'HuberLoss';
   readonly delta: number;
   constructor(options?: F.HuberLossOptions);
   constructor(reduction?: F.Reduction, delta?: number | Pick<F.HuberLossOptions, 'delta'>);
@@ -152,6 +158,7 @@ export class HuberLoss extends Loss {
  * probabilities in [0, 1]; logs clamped to ≥ -100.
  */
 export class BCELoss extends WeightedLoss {
+  static override readonly className: string = 'BCELoss';
   constructor(options?: F.BCEOptions);
   constructor(weight?: Tensor | null, ...rest: Legacy);
   constructor(...args: unknown[]) {
@@ -167,6 +174,7 @@ export class BCELoss extends WeightedLoss {
  * pos_weight=None)`: sigmoid + BCE, stably.
  */
 export class BCEWithLogitsLoss extends Loss {
+  static override readonly className: string = 'BCEWithLogitsLoss';
   declare weight: Tensor | null;
   constructor(options?: F.BCEWithLogitsOptions);
   constructor(
@@ -192,6 +200,7 @@ export class BCEWithLogitsLoss extends Loss {
  * are log-probabilities.
  */
 export class KLDivLoss extends Module {
+  static override readonly className: string = 'KLDivLoss';
   readonly reduction: F.Reduction | 'batchmean';
   readonly logTarget: boolean;
   constructor(options?: F.KLDivOptions);

@@ -55,6 +55,7 @@ interface Phase {
  * last_epoch=-1)`; step it once per batch.
  */
 export class OneCycleLR extends LRScheduler {
+  static override readonly className: string = 'OneCycleLR';
   totalSteps: number;
   annealStrategy: 'cos' | 'linear';
   cycleMomentum: boolean;
