@@ -2,17 +2,27 @@
  * Backend selection: which tfjs kernel library runs Flint's ops.
  *
  * WASM-SIMD (`@tensorflow/tfjs-backend-wasm`) is the default; `cpu` (pure JS) is the fallback.
- * Importing `@flint/tensor` starts the backend with top-level await, so `randn([2, 3])` works
- * right after the import. If WASM cannot start, Flint says why once and falls back to `cpu`.
+ * In Node, importing `@flint/tensor` starts the backend with top-level await, so `randn([2, 3])`
+ * works right after the import. If WASM cannot start, Flint says why once and falls back to `cpu`.
+ *
+ * The `cpu` backend (`@tensorflow/tfjs-backend-cpu`, about 120 KB minified) is imported only when
+ * it is used (`setBackend('cpu')`, or the fallback), so a browser bundle that runs on WASM never
+ * loads it: bundlers put it in a chunk of its own.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { callingOp } from './op-name.js';
 
 export type BackendName = 'wasm' | 'cpu' | (string & {});
 
 let starting: Promise<void> | null = null;
+let cpuLoading: Promise<unknown> | null = null;
+
+/** Registers tfjs's pure-JS `cpu` backend, importing it the first time. */
+function loadCpu(): Promise<unknown> {
+  cpuLoading ??= import('@tensorflow/tfjs-backend-cpu');
+  return cpuLoading;
+}
 
 async function start(): Promise<void> {
   // The default tfjs engine tidies nothing for us and must not warn about it.
@@ -22,6 +32,7 @@ async function start(): Promise<void> {
     guardAllocations();
   } catch (err) {
     console.warn(`flint: the WASM backend could not start (${(err as Error).message}); falling back to 'cpu'.`);
+    await loadCpu();
     await tf.setBackend('cpu');
   }
   await tf.ready();
@@ -69,9 +80,13 @@ export function ready(): Promise<void> {
   return starting;
 }
 
-/** Switches the kernel backend (`'wasm'`, `'cpu'`, or any registered tfjs backend). */
+/**
+ * Switches the kernel backend (`'wasm'`, `'cpu'`, or any registered tfjs backend). `'cpu'` is
+ * imported on first use.
+ */
 export async function setBackend(name: BackendName): Promise<void> {
   await ready();
+  if (name === 'cpu') await loadCpu();
   if (!(await tf.setBackend(name))) throw new Error(`setBackend: backend '${name}' could not be initialised`);
   await tf.ready();
   if (name === 'wasm') guardAllocations();
@@ -89,8 +104,8 @@ export function memory(): { numTensors: number; numBytes: number } {
 }
 
 // Node finds the WASM binaries inside the package, so the import leaves WASM ready. A browser
-// bundle must first say where they are (`setWasmPaths`, wasm-paths.ts): there the import leaves
-// `cpu` active (so nothing starts WASM with the wrong URLs) and WASM starts at `await ready()`.
+// bundle must first say where they are (`setWasmPaths`, wasm-paths.ts): there the import starts
+// nothing (so nothing starts WASM with the wrong URLs), and WASM starts at `await ready()`, which
+// must come before the first op.
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 if (isNode) await ready();
-else await tf.setBackend('cpu');
