@@ -44,7 +44,6 @@ abstract class WeightedLoss extends Loss {
   }
 }
 
-type Legacy = [sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: F.Reduction | F.ReductionOptions];
 
 /**
  * `torch.nn.CrossEntropyLoss(weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -99,7 +98,7 @@ export class NLLLoss extends WeightedLoss {
 export class MSELoss extends Loss {
   static override readonly className: string = 'MSELoss';
   constructor(options?: F.ReductionOptions);
-  constructor(...args: Legacy);
+  constructor(...args: F.LegacyArgs);
   constructor(...args: unknown[]) {
     super('MSELoss', 'mseLoss', args);
   }
@@ -112,7 +111,7 @@ export class MSELoss extends Loss {
 export class L1Loss extends Loss {
   static override readonly className: string = 'L1Loss';
   constructor(options?: F.ReductionOptions);
-  constructor(...args: Legacy);
+  constructor(...args: F.LegacyArgs);
   constructor(...args: unknown[]) {
     super('L1Loss', 'l1Loss', args);
   }
@@ -160,7 +159,7 @@ export class HuberLoss extends Loss {
 export class BCELoss extends WeightedLoss {
   static override readonly className: string = 'BCELoss';
   constructor(options?: F.BCEOptions);
-  constructor(weight?: Tensor | null, ...rest: Legacy);
+  constructor(weight?: Tensor | null, ...rest: F.LegacyArgs);
   constructor(...args: unknown[]) {
     super('BCELoss', 'binaryCrossEntropy', args);
   }

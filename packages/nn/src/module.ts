@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// The declarations use `Symbol.dispose` (`using`): consumers get that lib with them.
 /**
  * `Module`: the base class of every layer and model (`torch.nn.Module`).
  *

@@ -10,7 +10,9 @@
  * loads it: bundlers put it in a chunk of its own.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm';
+// A named import (not a bare `import '…'`) registers the backend without the declaration files
+// importing tfjs-backend-wasm's types.
+import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callingOp } from './op-name.js';
 
 export type BackendName = 'wasm' | 'cpu' | (string & {});
@@ -59,7 +61,9 @@ function outOfMemory(bytes: number): RangeError {
  */
 function guardAllocations(): void {
   type Wasm = { _malloc(n: number): number; _free(p: number): void; asm?: { malloc?(n: number): number }; flintGuarded?: boolean };
-  const wasm = (tf.backend() as unknown as { wasm?: Wasm }).wasm;
+  const backend = tf.backend();
+  if (!(backend instanceof BackendWasm)) return;
+  const wasm = (backend as unknown as { wasm?: Wasm }).wasm;
   if (!wasm || wasm.flintGuarded) return;
   // Emscripten's `_malloc` is a stub that replaces itself with the raw export on its first call:
   // wrap the raw export, or the wrapper would be overwritten.

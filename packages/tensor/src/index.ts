@@ -114,3 +114,7 @@ export function min(x: T, dim?: number | T, keepdim = false): T | VI {
   if (dim === undefined) return amin_(x);
   return typeof dim === 'number' ? minDim_(x, dim, keepdim) : minimum_(x, dim);
 }
+// The types that public signatures use.
+export type { Shape, Scalar, TensorOrScalar, OptionalDims } from './ops/util.js';
+export type { IndexSlice } from './ops/indexing.js';
+export type { FormatDType } from './format.js';
