@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Packs each package with `pnpm pack` and installs it with npm into an empty folder outside the
 // workspace, together with the tarballs of its Flint dependencies only, then runs a plain Node
-// ESM script against it. Proves each package is installable on its own.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// ESM script against it. Proves each package is installable on its own, and that its tarball is
+// complete: a LICENSE, no build-cache file, the sources its source maps name, and a require()
+// that fails with a message saying what to do.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const packagesDir = join(root, 'packages');
@@ -73,6 +75,23 @@ const flintDeps = (n, seen = new Set()) => {
   return seen;
 };
 
+/** What the installed package must (not) contain, and how require() must fail. */
+function checkContents(n, pkgDir, consumer) {
+  const problems = [];
+  if (!existsSync(join(pkgDir, 'LICENSE'))) problems.push('no LICENSE');
+  if (existsSync(join(pkgDir, 'dist', '.tsbuildinfo'))) problems.push('ships dist/.tsbuildinfo');
+  const maps = readdirSync(join(pkgDir, 'dist'), { recursive: true }).filter((f) => String(f).endsWith('.map'));
+  for (const map of maps) {
+    const file = join(pkgDir, 'dist', String(map));
+    for (const source of JSON.parse(readFileSync(file, 'utf8')).sources) {
+      if (!existsSync(join(dirname(file), source))) problems.push(`${map} names ${source}, which is not shipped`);
+    }
+  }
+  const req = spawnSync('node', ['-e', `require('@flint/${n}')`], { cwd: consumer, encoding: 'utf8' });
+  if (req.status === 0 || !req.stderr.includes('ESM-only')) problems.push(`require() does not say the package is ESM-only: ${req.stderr.split('\n').slice(0, 6).join(' ')}`);
+  if (problems.length > 0) throw new Error(problems.slice(0, 10).join('; '));
+}
+
 const tarballs = mkdtempSync(join(tmpdir(), 'flint-pack-'));
 const tarball = {};
 for (const n of new Set(names.flatMap((n) => [n, ...flintDeps(n)]))) {
@@ -89,6 +108,7 @@ for (const n of names) {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files], { cwd: dir, stdio: 'inherit' });
     writeFileSync(join(dir, 'smoke.mjs'), smoke[n]);
     execFileSync('node', ['smoke.mjs'], { cwd: dir, stdio: 'inherit' });
+    checkContents(n, join(dir, 'node_modules', '@flint', n), dir);
   } catch (err) {
     failed++;
     console.error(`pack-check: @flint/${n} failed: ${err.message}`);

@@ -50,8 +50,10 @@ class Ctx implements FunctionCtx {
   }
 }
 
-type ForwardArgs<T> = T extends { forward(ctx: FunctionCtx, ...args: infer A): unknown } ? A : never;
-type ForwardResult<T> = T extends { forward(...args: never[]): infer R } ? R : never;
+/** The arguments of a `Function` subclass's `forward` after `ctx`: what `apply` takes. */
+export type ForwardArgs<T> = T extends { forward(ctx: FunctionCtx, ...args: infer A): unknown } ? A : never;
+/** What a `Function` subclass's `forward` returns: what `apply` returns. */
+export type ForwardResult<T> = T extends { forward(...args: never[]): infer R } ? R : never;
 
 /** Base class of custom ops: subclasses define static `forward` and `backward`, then call `apply`. */
 export class Function {

@@ -15,9 +15,10 @@ export interface GradcheckOptions {
   rtol?: number;
 }
 
-type Fn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
+/** The function `gradcheck` differentiates: tensors in, a tensor or tensors out. */
+export type GradcheckFn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
-function outputsOf(fn: Fn, inputs: readonly Tensor[]): Tensor[] {
+function outputsOf(fn: GradcheckFn, inputs: readonly Tensor[]): Tensor[] {
   const r = fn(...inputs);
   return Array.isArray(r) ? [...(r as readonly Tensor[])] : [r as Tensor];
 }
@@ -26,7 +27,7 @@ function outputsOf(fn: Fn, inputs: readonly Tensor[]): Tensor[] {
  * Checks the gradients of `fn` with respect to each input that requires grad. Returns `true`, or
  * throws naming the output, the input and the element with the analytical and numerical values.
  */
-export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): true {
+export function gradcheck(fn: GradcheckFn, inputs: readonly Tensor[], options: GradcheckOptions = {}): true {
   const { eps = 1e-3, atol = 1e-3, rtol = 1e-2 } = options;
   const checked = inputs.map((t, i) => ({ t, i })).filter(({ t }) => t.requiresGrad);
   if (checked.length === 0) throw new Error('gradcheck expects at least one input tensor to require gradient, but none of the them have requires_grad=True.');

@@ -4,5 +4,5 @@
  */
 export { backward, grad, type BackwardFnOptions, type GradOptions } from './engine.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './grad-mode.js';
-export { Function, type FunctionCtx } from './function.js';
-export { gradcheck, type GradcheckOptions } from './gradcheck.js';
+export { Function, type FunctionCtx, type ForwardArgs, type ForwardResult } from './function.js';
+export { gradcheck, type GradcheckOptions, type GradcheckFn } from './gradcheck.js';

@@ -31,6 +31,7 @@ function noArgs(op: string, args: readonly unknown[]): void {
 
 /** `torch.nn.ReLU(inplace=False)`: max(x, 0). */
 export class ReLU extends Module {
+  static override readonly className: string = 'ReLU';
   constructor(inplace?: boolean | F.InplaceOptions);
   constructor(...args: unknown[]) {
     super();
@@ -46,6 +47,7 @@ export class ReLU extends Module {
 
 /** `torch.nn.Sigmoid()`: 1 / (1 + exp(-x)). */
 export class Sigmoid extends Module {
+  static override readonly className: string = 'Sigmoid';
   constructor(...args: never[]) {
     super();
     noArgs('Sigmoid', args);
@@ -57,6 +59,7 @@ export class Sigmoid extends Module {
 
 /** `torch.nn.Tanh()`. */
 export class Tanh extends Module {
+  static override readonly className: string = 'Tanh';
   constructor(...args: never[]) {
     super();
     noArgs('Tanh', args);
@@ -68,6 +71,7 @@ export class Tanh extends Module {
 
 /** `torch.nn.SiLU(inplace=False)`: x · σ(x) (a.k.a. swish). */
 export class SiLU extends Module {
+  static override readonly className: string = 'SiLU';
   constructor(inplace?: boolean | F.InplaceOptions);
   constructor(...args: unknown[]) {
     super();
@@ -83,6 +87,7 @@ export class SiLU extends Module {
 
 /** `torch.nn.GELU(approximate='none')`: x · Φ(x) (https://arxiv.org/abs/1606.08415). */
 export class GELU extends Module {
+  static override readonly className: string = 'GELU';
   readonly approximate: F.GeluApproximate;
   constructor(approximate?: F.GeluApproximate | F.GeluOptions);
   constructor(...args: unknown[]) {
@@ -99,6 +104,7 @@ export class GELU extends Module {
 
 /** `torch.nn.LeakyReLU(negative_slope=0.01, inplace=False)`: x if x ≥ 0 else negativeSlope · x. */
 export class LeakyReLU extends Module {
+  static override readonly className: string = 'LeakyReLU';
   readonly negativeSlope: number;
   readonly inplace: boolean;
   constructor(options?: F.LeakyReluOptions);
@@ -117,6 +123,7 @@ export class LeakyReLU extends Module {
 
 /** `torch.nn.ELU(alpha=1.0, inplace=False)`: x if x > 0 else alpha · (exp(x) - 1). */
 export class ELU extends Module {
+  static override readonly className: string = 'ELU';
   readonly alpha: number;
   readonly inplace: boolean;
   constructor(options?: F.EluOptions);
@@ -138,6 +145,7 @@ export class ELU extends Module {
  * beta·x > threshold.
  */
 export class Softplus extends Module {
+  static override readonly className: string = 'Softplus';
   readonly beta: number;
   readonly threshold: number;
   constructor(options?: F.SoftplusOptions);
@@ -159,6 +167,7 @@ export class Softplus extends Module {
  * deprecated implicit choice (with a warning).
  */
 export class Softmax extends Module {
+  static override readonly className: string = 'Softmax';
   readonly dim: number | null;
   constructor(dim?: number | null | Pick<F.SoftmaxOptions, 'dim'>);
   constructor(...args: unknown[]) {
@@ -175,6 +184,7 @@ export class Softmax extends Module {
 
 /** `torch.nn.LogSoftmax(dim=None)`: x - logsumexp(x) along `dim`. */
 export class LogSoftmax extends Module {
+  static override readonly className: string = 'LogSoftmax';
   readonly dim: number | null;
   constructor(dim?: number | null | Pick<F.SoftmaxOptions, 'dim'>);
   constructor(...args: unknown[]) {
@@ -213,19 +223,28 @@ function inplaceLayer(op: string, fn: (x: Tensor) => Tensor, showInplace: boolea
 }
 
 /** `torch.nn.Mish(inplace=False)`: x · tanh(softplus(x)). https://arxiv.org/abs/1908.08681 */
-export class Mish extends inplaceLayer('Mish', (x) => F.mish(x), true) {}
+export class Mish extends inplaceLayer('Mish', (x) => F.mish(x), true) {
+  static override readonly className: string = 'Mish';
+}
 
 /** `torch.nn.SELU(inplace=False)`: scale · elu(x, alpha) with alpha ≈ 1.6733, scale ≈ 1.0507. https://arxiv.org/abs/1706.02515 */
-export class SELU extends inplaceLayer('SELU', (x) => F.selu(x), true) {}
+export class SELU extends inplaceLayer('SELU', (x) => F.selu(x), true) {
+  static override readonly className: string = 'SELU';
+}
 
 /** `torch.nn.Hardswish(inplace=False)`: x · relu6(x + 3) / 6. https://arxiv.org/abs/1905.02244 */
-export class Hardswish extends inplaceLayer('Hardswish', (x) => F.hardswish(x), false) {}
+export class Hardswish extends inplaceLayer('Hardswish', (x) => F.hardswish(x), false) {
+  static override readonly className: string = 'Hardswish';
+}
 
 /** `torch.nn.Hardsigmoid(inplace=False)`: relu6(x + 3) / 6. */
-export class Hardsigmoid extends inplaceLayer('Hardsigmoid', (x) => F.hardsigmoid(x), false) {}
+export class Hardsigmoid extends inplaceLayer('Hardsigmoid', (x) => F.hardsigmoid(x), false) {
+  static override readonly className: string = 'Hardsigmoid';
+}
 
 /** `torch.nn.CELU(alpha=1.0, inplace=False)`: max(0, x) + min(0, alpha · (exp(x / alpha) - 1)). https://arxiv.org/abs/1704.07483 */
 export class CELU extends Module {
+  static override readonly className: string = 'CELU';
   readonly alpha: number;
   readonly inplace: boolean;
   constructor(options?: F.EluOptions);
@@ -251,6 +270,7 @@ export interface HardtanhOptions extends F.HardtanhOptions {
 
 /** `torch.nn.Hardtanh(min_val=-1.0, max_val=1.0, inplace=False)`: x clamped to [minVal, maxVal]. */
 export class Hardtanh extends Module {
+  static override readonly className: string = 'Hardtanh';
   readonly minVal: number;
   readonly maxVal: number;
   readonly inplace: boolean;
@@ -270,6 +290,7 @@ export class Hardtanh extends Module {
 
 /** `torch.nn.ReLU6(inplace=False)`: min(max(0, x), 6), a `Hardtanh(0, 6)` as in PyTorch. */
 export class ReLU6 extends Hardtanh {
+  static override readonly className: string = 'ReLU6';
   constructor(inplace?: boolean | F.InplaceOptions);
   constructor(...args: unknown[]) {
     super({ minVal: 0, maxVal: 6, inplace: inplaceArg('ReLU6', args) });
@@ -281,6 +302,7 @@ export class ReLU6 extends Hardtanh {
 
 /** `torch.nn.Softsign()`: x / (1 + |x|). */
 export class Softsign extends Module {
+  static override readonly className: string = 'Softsign';
   constructor(...args: never[]) {
     super();
     noArgs('Softsign', args);
@@ -292,6 +314,7 @@ export class Softsign extends Module {
 
 /** `torch.nn.LogSigmoid()`: log σ(x) = -softplus(-x). */
 export class LogSigmoid extends Module {
+  static override readonly className: string = 'LogSigmoid';
   constructor(...args: never[]) {
     super();
     noArgs('LogSigmoid', args);
@@ -303,6 +326,7 @@ export class LogSigmoid extends Module {
 
 /** `torch.nn.Tanhshrink()`: x - tanh(x). */
 export class Tanhshrink extends Module {
+  static override readonly className: string = 'Tanhshrink';
   constructor(...args: never[]) {
     super();
     noArgs('Tanhshrink', args);
@@ -329,6 +353,7 @@ export interface PReLUOptions {
  * https://arxiv.org/abs/1502.01852
  */
 export class PReLU extends Module {
+  static override readonly className: string = 'PReLU';
   declare weight: Parameter;
   readonly numParameters: number;
   readonly init: number;

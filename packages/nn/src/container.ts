@@ -84,6 +84,7 @@ abstract class ModuleSequence extends Module {
  * ```
  */
 export class Sequential extends ModuleSequence {
+  static override readonly className: string = 'Sequential';
   protected override get _kind(): string {
     return 'Sequential';
   }
@@ -116,6 +117,7 @@ export class Sequential extends ModuleSequence {
  * instead of a plain array, whose modules would not be registered. It has no `forward`.
  */
 export class ModuleList extends ModuleSequence {
+  static override readonly className: string = 'ModuleList';
   protected override get _kind(): string {
     return 'ModuleList';
   }
@@ -137,6 +139,7 @@ export class ModuleList extends ModuleSequence {
  * the keys, as a Python dict. It has no `forward`.
  */
 export class ModuleDict extends Module {
+  static override readonly className: string = 'ModuleDict';
   constructor(modules: Map<string, Module> | Record<string, Module> | Iterable<[string, Module]> = {}) {
     super();
     this.update(modules);

@@ -10,6 +10,7 @@ import { pyFloat } from './repr.js';
  * `new Dropout(0.2)` is `new Dropout({ p: 0.2 })`. https://jmlr.org/papers/v15/srivastava14a.html
  */
 export class Dropout extends Module {
+  static override readonly className: string = 'Dropout';
   readonly p: number;
   readonly inplace: boolean;
   constructor(options?: Omit<DropoutOptions, 'training'>);

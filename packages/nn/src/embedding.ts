@@ -23,6 +23,7 @@ export interface EmbeddingOptions extends FEmbeddingOptions {
  * `indexAdd` (also on WASM, where tfjs lacks `UnsortedSegmentSum`).
  */
 export class Embedding extends Module {
+  static override readonly className: string = 'Embedding';
   declare weight: Parameter;
   readonly paddingIdx: number | null;
   readonly numEmbeddings: number;

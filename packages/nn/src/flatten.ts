@@ -15,6 +15,7 @@ export interface FlattenOptions {
  * `new Flatten(0, 1)` is `new Flatten({ startDim: 0, endDim: 1 })`.
  */
 export class Flatten extends Module {
+  static override readonly className: string = 'Flatten';
   readonly startDim: number;
   readonly endDim: number;
   constructor(options?: FlattenOptions);

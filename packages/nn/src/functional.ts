@@ -24,7 +24,8 @@ export {
   type LeakyReluOptions,
   type SoftmaxOptions,
 } from './functional/activation.js';
-export { celu, selu, mish, hardtanh, relu6, hardswish, hardsigmoid, softsign, logsigmoid, tanhshrink, prelu, type HardtanhOptions } from './functional/activation.js';
+export { celu, selu, mish, hardtanh, relu6, hardswish, hardsigmoid, softsign, logsigmoid, tanhshrink, prelu, type HardtanhOptions, type GeluApproximate } from './functional/activation.js';
+export type { LegacyArgs } from './functional/loss.js';
 export { groupNorm, type GroupNormOptions } from './functional/group-norm.js';
 export { normalize, cosineSimilarity, type NormalizeOptions, type CosineSimilarityOptions } from './functional/normalize.js';
 export { pad, type PadMode, type PadOptions } from './functional/padding.js';

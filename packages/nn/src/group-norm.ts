@@ -25,6 +25,7 @@ export interface GroupNormOptions {
  * running statistics). https://arxiv.org/abs/1803.08494
  */
 export class GroupNorm extends Module {
+  static override readonly className: string = 'GroupNorm';
   declare weight: Parameter | null;
   declare bias: Parameter | null;
   readonly numGroups: number;

@@ -7,6 +7,7 @@ import { Module } from './module.js';
  * optional. Like PyTorch's, it accepts and ignores any constructor arguments.
  */
 export class Identity extends Module {
+  static override readonly className: string = 'Identity';
   constructor(...args: unknown[]) {
     super();
     void args;

@@ -36,3 +36,4 @@ export * as F from './functional.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
 export * as utils from './utils/index.js';
+export type { RecurrentMode } from './functional/recurrent.js';

@@ -26,6 +26,7 @@ export interface LayerNormOptions {
  * and shifts by `bias` (zeros), both shaped `normalizedShape`. https://arxiv.org/abs/1607.06450
  */
 export class LayerNorm extends Module {
+  static override readonly className: string = 'LayerNorm';
   declare weight: Parameter | null;
   declare bias: Parameter | null;
   readonly normalizedShape: readonly number[];

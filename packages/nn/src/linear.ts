@@ -25,6 +25,7 @@ export interface LinearOptions {
  * https://pytorch.org/docs/stable/generated/torch.nn.Linear.html
  */
 export class Linear extends Module {
+  static override readonly className: string = 'Linear';
   declare weight: Parameter;
   declare bias: Parameter | null;
 

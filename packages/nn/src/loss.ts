@@ -44,7 +44,6 @@ abstract class WeightedLoss extends Loss {
   }
 }
 
-type Legacy = [sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: F.Reduction | F.ReductionOptions];
 
 /**
  * `torch.nn.CrossEntropyLoss(weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -53,6 +52,7 @@ type Legacy = [sizeAverage?: boolean | null, reduce?: boolean | null, reduction?
  * probabilities shaped like the input.
  */
 export class CrossEntropyLoss extends WeightedLoss {
+  static override readonly className: string = 'CrossEntropyLoss';
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
   constructor(options?: F.CrossEntropyOptions);
@@ -81,6 +81,7 @@ export class CrossEntropyLoss extends WeightedLoss {
  * reduction='mean')` on log-probabilities.
  */
 export class NLLLoss extends WeightedLoss {
+  static override readonly className: string = 'NLLLoss';
   readonly ignoreIndex: number;
   constructor(options?: F.NLLLossOptions);
   constructor(weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: F.Reduction | F.NLLLossOptions);
@@ -95,8 +96,9 @@ export class NLLLoss extends WeightedLoss {
 
 /** `torch.nn.MSELoss(size_average=None, reduce=None, reduction='mean')`: (input - target)². */
 export class MSELoss extends Loss {
+  static override readonly className: string = 'MSELoss';
   constructor(options?: F.ReductionOptions);
-  constructor(...args: Legacy);
+  constructor(...args: F.LegacyArgs);
   constructor(...args: unknown[]) {
     super('MSELoss', 'mseLoss', args);
   }
@@ -107,8 +109,9 @@ export class MSELoss extends Loss {
 
 /** `torch.nn.L1Loss(size_average=None, reduce=None, reduction='mean')`: |input - target|. */
 export class L1Loss extends Loss {
+  static override readonly className: string = 'L1Loss';
   constructor(options?: F.ReductionOptions);
-  constructor(...args: Legacy);
+  constructor(...args: F.LegacyArgs);
   constructor(...args: unknown[]) {
     super('L1Loss', 'l1Loss', args);
   }
@@ -119,6 +122,7 @@ export class L1Loss extends Loss {
 
 /** `torch.nn.SmoothL1Loss(size_average=None, reduce=None, reduction='mean', beta=1.0)`. */
 export class SmoothL1Loss extends Loss {
+  static override readonly className: string = 'SmoothL1Loss';
   readonly beta: number;
   constructor(options?: F.SmoothL1LossOptions);
   constructor(sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: F.Reduction, beta?: number | F.SmoothL1LossOptions);
@@ -134,6 +138,7 @@ export class SmoothL1Loss extends Loss {
 
 /** `torch.nn.HuberLoss(reduction='mean', delta=1.0)`. */
 export class HuberLoss extends Loss {
+  static override readonly className: string = 'HuberLoss';
   readonly delta: number;
   constructor(options?: F.HuberLossOptions);
   constructor(reduction?: F.Reduction, delta?: number | Pick<F.HuberLossOptions, 'delta'>);
@@ -152,8 +157,9 @@ export class HuberLoss extends Loss {
  * probabilities in [0, 1]; logs clamped to ≥ -100.
  */
 export class BCELoss extends WeightedLoss {
+  static override readonly className: string = 'BCELoss';
   constructor(options?: F.BCEOptions);
-  constructor(weight?: Tensor | null, ...rest: Legacy);
+  constructor(weight?: Tensor | null, ...rest: F.LegacyArgs);
   constructor(...args: unknown[]) {
     super('BCELoss', 'binaryCrossEntropy', args);
   }
@@ -167,6 +173,7 @@ export class BCELoss extends WeightedLoss {
  * pos_weight=None)`: sigmoid + BCE, stably.
  */
 export class BCEWithLogitsLoss extends Loss {
+  static override readonly className: string = 'BCEWithLogitsLoss';
   declare weight: Tensor | null;
   constructor(options?: F.BCEWithLogitsOptions);
   constructor(
@@ -192,6 +199,7 @@ export class BCEWithLogitsLoss extends Loss {
  * are log-probabilities.
  */
 export class KLDivLoss extends Module {
+  static override readonly className: string = 'KLDivLoss';
   readonly reduction: F.Reduction | 'batchmean';
   readonly logTarget: boolean;
   constructor(options?: F.KLDivOptions);

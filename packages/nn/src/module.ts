@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// The declarations use `Symbol.dispose` (`using`): consumers get that lib with them.
 /**
  * `Module`: the base class of every layer and model (`torch.nn.Module`).
  *
@@ -111,8 +113,19 @@ export interface Module {
  * const net = new Net();
  * const y = net(randn([2, 4])); // Tensor [2, 3]
  * ```
+ *
+ * Printing (`String(net)`) names each module by its class's own static `className`, falling back
+ * to the JavaScript class name. A minifier renames classes, so a model that is printed from a
+ * minified bundle names itself: `static override readonly className = 'Net';` (each built-in
+ * layer carries its PyTorch name this way; a subclass does not inherit it).
  */
 export class Module {
+  /**
+   * The name `String(module)` and error messages print (PyTorch's `type(module).__name__`), read
+   * only from the class's own static property, never inherited; when a class has none, its
+   * JavaScript `constructor.name`.
+   */
+  static readonly className: string = 'Module';
   /** Training mode (default `true`); `train()` / `eval()` set it on the whole tree. */
   declare training: boolean;
   /** @internal */ declare readonly _parameters: Map<string, Parameter | null>;
@@ -522,7 +535,7 @@ export class Module {
 
   /** @internal The class name (`_get_name`). */
   _getName(): string {
-    return Object.getPrototypeOf(this)?.constructor?.name ?? 'Module';
+    return classNameOf(Object.getPrototypeOf(this)?.constructor);
   }
 
   /** The module tree, exactly as PyTorch's `repr(module)`. */
@@ -542,6 +555,13 @@ export class Module {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/** A class's own static `className`, else its `name` (what a minifier may have renamed). */
+function classNameOf(ctor: unknown): string {
+  if (typeof ctor !== 'function') return 'Module';
+  const own = Object.getOwnPropertyDescriptor(ctor, 'className')?.value;
+  return typeof own === 'string' ? own : ctor.name || 'Module';
 }
 
 // ---- state dicts ------------------------------------------------------------------------------

@@ -45,7 +45,9 @@ export interface MultiheadAttentionForwardOptions {
 }
 
 /** PyTorch's `out_proj` class: a `Linear` by another name (it prints so). */
-export class NonDynamicallyQuantizableLinear extends Linear {}
+export class NonDynamicallyQuantizableLinear extends Linear {
+  static override readonly className: string = 'NonDynamicallyQuantizableLinear';
+}
 
 /**
  * `torch.nn.MultiheadAttention(embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
@@ -61,6 +63,7 @@ export class NonDynamicallyQuantizableLinear extends Linear {}
  * = 0, `out_proj` a `Linear(E, E)` with bias 0, `bias_k`, `bias_v` ~ Xavier-normal.
  */
 export class MultiheadAttention extends Module {
+  static override readonly className: string = 'MultiheadAttention';
   declare in_proj_weight: Parameter | null;
   declare q_proj_weight: Parameter | null;
   declare k_proj_weight: Parameter | null;

@@ -94,6 +94,7 @@ export abstract class RNNCellBase extends Module {
  * or `[inputSize]`, h `[N, hiddenSize]` or `[hiddenSize]` (zeros when not given).
  */
 export class RNNCell extends RNNCellBase {
+  static override readonly className: string = 'RNNCell';
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(inputSize: number, hiddenSize: number, options?: RNNCellOptions);
@@ -124,6 +125,7 @@ export class RNNCell extends RNNCellBase {
  * `cell(input, [h, c]?)` → `[h', c']`, each `[N, hiddenSize]` (or `[hiddenSize]` unbatched).
  */
 export class LSTMCell extends RNNCellBase {
+  static override readonly className: string = 'LSTMCell';
   constructor(inputSize: number, hiddenSize: number, options?: Omit<RNNCellOptions, 'nonlinearity'>);
   constructor(inputSize: number, hiddenSize: number, bias?: boolean | Omit<RNNCellOptions, 'nonlinearity'>);
   constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {
@@ -149,6 +151,7 @@ export class LSTMCell extends RNNCellBase {
  * `cell(input, h?)` → `h'`, shapes as `RNNCell`.
  */
 export class GRUCell extends RNNCellBase {
+  static override readonly className: string = 'GRUCell';
   constructor(inputSize: number, hiddenSize: number, options?: Omit<RNNCellOptions, 'nonlinearity'>);
   constructor(inputSize: number, hiddenSize: number, bias?: boolean | Omit<RNNCellOptions, 'nonlinearity'>);
   constructor(inputSize: number, hiddenSize: number, ...args: unknown[]) {

@@ -256,6 +256,7 @@ export abstract class RNNBase extends Module {
  * when not given), output `[L, N, D·hiddenSize]`.
  */
 export class RNN extends RNNBase {
+  static override readonly className: string = 'RNN';
   readonly nonlinearity: 'tanh' | 'relu';
 
   /** `new RNN(10, 20, { numLayers: 2, nonlinearity: 'relu' })`, or PyTorch's positional order. */
@@ -288,6 +289,7 @@ export class RNN extends RNNBase {
  * `[D·numLayers, N, hiddenSize]`, output `[L, N, D·Hout]`, Hout = `projSize || hiddenSize`.
  */
 export class LSTM extends RNNBase {
+  static override readonly className: string = 'LSTM';
   /** `new LSTM(10, 20, { numLayers: 2, bidirectional: true })`, or PyTorch's positional order. */
   constructor(inputSize: number, hiddenSize: number, options?: Omit<RNNOptions, 'nonlinearity'>);
   constructor(inputSize: number, hiddenSize: number, numLayers?: number, bias?: boolean, batchFirst?: boolean, dropout?: number, bidirectional?: boolean, projSize?: number | Omit<RNNOptions, 'nonlinearity'>);
@@ -317,6 +319,7 @@ export class LSTM extends RNNBase {
  * `gru(input, h0?)` → `[output, hN]`, shapes as `RNN`.
  */
 export class GRU extends RNNBase {
+  static override readonly className: string = 'GRU';
   /** `new GRU(10, 20, { numLayers: 2 })`, or PyTorch's positional order. */
   constructor(inputSize: number, hiddenSize: number, options?: Omit<RNNOptions, 'nonlinearity' | 'projSize'>);
   constructor(inputSize: number, hiddenSize: number, numLayers?: number, bias?: boolean, batchFirst?: boolean, dropout?: number, bidirectional?: boolean | Omit<RNNOptions, 'nonlinearity' | 'projSize'>);

@@ -168,6 +168,7 @@ abstract class TransformerLayer extends Module {
  * (masks bool, `true` = may not attend, or float, added) → the same shape as src.
  */
 export class TransformerEncoderLayer extends TransformerLayer {
+  static override readonly className: string = 'TransformerEncoderLayer';
   constructor(dModel: number, nhead: number, options?: TransformerLayerOptions);
   constructor(dModel: number, nhead: number, dimFeedforward?: number, dropout?: number, activation?: TransformerActivation, layerNormEps?: number, batchFirst?: boolean, normFirst?: boolean | TransformerLayerOptions);
   constructor(dModel: number, nhead: number, ...args: unknown[]) {
@@ -201,6 +202,7 @@ export class TransformerEncoderLayer extends TransformerLayer {
  * tgt `[T, N, E]`, memory `[S, N, E]` (batch first with `batchFirst`) → `[T, N, E]`.
  */
 export class TransformerDecoderLayer extends TransformerLayer {
+  static override readonly className: string = 'TransformerDecoderLayer';
   declare multihead_attn: MultiheadAttention;
   declare norm3: LayerNorm;
   declare dropout3: Dropout;
@@ -274,6 +276,7 @@ function decoderMasks(op: string, args: readonly unknown[]): { tgtMask: Tensor |
  * `encoderLayer` may also be a function returning a new layer.
  */
 export class TransformerEncoder extends Module {
+  static override readonly className: string = 'TransformerEncoder';
   declare layers: ModuleList;
   declare norm: Module | null;
   readonly numLayers: number;
@@ -309,6 +312,7 @@ export class TransformerEncoder extends Module {
  * memoryKeyPaddingMask })`.
  */
 export class TransformerDecoder extends Module {
+  static override readonly className: string = 'TransformerDecoder';
   declare layers: ModuleList;
   declare norm: Module | null;
   readonly numLayers: number;
@@ -368,6 +372,7 @@ export interface TransformerOptions extends Omit<TransformerLayerOptions, 'dimFe
  * memoryKeyPaddingMask })`: src `[S, N, E]`, tgt `[T, N, E]` → `[T, N, E]`.
  */
 export class Transformer extends Module {
+  static override readonly className: string = 'Transformer';
   declare encoder: Module;
   declare decoder: Module;
   readonly dModel: number;

@@ -34,6 +34,7 @@ export type AdagradHyper = Required<AdagradOptions>;
  * eps=1e-10, maximize=False)`.
  */
 export class Adagrad extends Optimizer<AdagradHyper> {
+  static override readonly className: string = 'Adagrad';
   constructor(params: Params<AdagradHyper>, options: AdagradOptions = {}) {
     const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false } = options ?? {};
     super(params, { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize });

@@ -87,6 +87,7 @@ export function adamUpdate(p: Tensor, state: Record<string, unknown>, group: Ada
  * maximize=False)`.
  */
 export class Adam extends Optimizer<AdamHyper> {
+  static override readonly className: string = 'Adam';
   constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
     super(params, adamDefaults(options, 0));
   }

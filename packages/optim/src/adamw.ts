@@ -14,6 +14,7 @@ import { Optimizer, type ParamGroup, type Params, type StateSpec } from './optim
  * amsgrad=False, maximize=False)`.
  */
 export class AdamW extends Optimizer<AdamHyper> {
+  static override readonly className: string = 'AdamW';
   constructor(params: Params<AdamHyper>, options: AdamOptions = {}) {
     super(params, adamDefaults(options, 1e-2));
   }

@@ -16,6 +16,7 @@
 import { enableGrad, noGrad } from '@flint/autograd';
 import { keep, scope, Tensor } from '@flint/tensor';
 import { kind, show } from './validation.js';
+import { classNameOf } from './class-name.js';
 
 /** A value in a parameter's state: a tensor (`exp_avg`, `momentum_buffer`, …), a number (`step`), or `null`. */
 export type StateValue = Tensor | number | null;
@@ -75,6 +76,12 @@ function copyValue(v: unknown): unknown {
  * parameters whose `.grad` is set and runs under no-grad inside a scope.
  */
 export abstract class Optimizer<H extends object = Record<string, unknown>> {
+  /**
+   * The name `toString()` and error messages print (`SGD`), read only from the class's own static
+   * property; a subclass without one prints its JavaScript `constructor.name`. A minified bundle
+   * renames classes: give your optimizer `static override readonly className = 'MyOpt';`.
+   */
+  static readonly className: string = 'Optimizer';
   /** The hyperparameters used when a group doesn't give its own. */
   readonly defaults: Readonly<H>;
   /** The parameter groups; hyperparameters such as `lr` may be changed between steps. */
@@ -258,7 +265,7 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
   loadStateDict(stateDictArg: OptimizerStateDict | PyTorchStateDictLike): void {
     const stateDict = fromPyTorchLayout(stateDictArg);
     validateStateDict(stateDict);
-    const name = this.constructor.name;
+    const name = classNameOf(this);
     const saved = stateDict.param_groups;
     if (saved.length !== this.paramGroups.length) {
       throw new Error(`loadStateDict: loaded state dict has a different number of parameter groups (${saved.length}, expected ${this.paramGroups.length})`);
@@ -391,7 +398,7 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
 
   /** `SGD (\nParameter Group 0\n    lr: 0.1\n ...)`, as PyTorch prints an optimizer. */
   toString(): string {
-    let out = `${this.constructor.name} (`;
+    let out = `${classNameOf(this)} (`;
     this.paramGroups.forEach((g, i) => {
       out += `\nParameter Group ${i}\n`;
       for (const key of Object.keys(g).map(camelToSnake).sort()) {

@@ -37,6 +37,7 @@ export type RMSpropHyper = Required<RMSpropOptions>;
  * centered=False, maximize=False)`.
  */
 export class RMSprop extends Optimizer<RMSpropHyper> {
+  static override readonly className: string = 'RMSprop';
   constructor(params: Params<RMSpropHyper>, options: RMSpropOptions = {}) {
     const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options ?? {};
     super(params, { lr, alpha, eps, weightDecay, momentum, centered, maximize });

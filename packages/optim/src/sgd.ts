@@ -34,6 +34,7 @@ export type SGDHyper = Required<SGDOptions>;
  * maximize=False)`; `lr` is required.
  */
 export class SGD extends Optimizer<SGDHyper> {
+  static override readonly className: string = 'SGD';
   constructor(params: Params<SGDHyper>, options: SGDOptions) {
     const { lr = required as unknown as number, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options ?? {};
     super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize });

@@ -2,18 +2,30 @@
  * Backend selection: which tfjs kernel library runs Flint's ops.
  *
  * WASM-SIMD (`@tensorflow/tfjs-backend-wasm`) is the default; `cpu` (pure JS) is the fallback.
- * Importing `@flint/tensor` starts the backend with top-level await, so `randn([2, 3])` works
- * right after the import. If WASM cannot start, Flint says why once and falls back to `cpu`.
+ * In Node, importing `@flint/tensor` starts the backend with top-level await, so `randn([2, 3])`
+ * works right after the import. If WASM cannot start, Flint says why once and falls back to `cpu`.
+ *
+ * The `cpu` backend (`@tensorflow/tfjs-backend-cpu`, about 120 KB minified) is imported only when
+ * it is used (`setBackend('cpu')`, or the fallback), so a browser bundle that runs on WASM never
+ * loads it: bundlers put it in a chunk of its own.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
+// A named import (not a bare `import '…'`) registers the backend without the declaration files
+// importing tfjs-backend-wasm's types.
+import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callingOp } from './op-name.js';
 import { offloadAllAsync } from './storage.js';
 
 export type BackendName = 'wasm' | 'cpu' | (string & {});
 
 let starting: Promise<void> | null = null;
+let cpuLoading: Promise<unknown> | null = null;
+
+/** Registers tfjs's pure-JS `cpu` backend, importing it the first time. */
+function loadCpu(): Promise<unknown> {
+  cpuLoading ??= import('@tensorflow/tfjs-backend-cpu');
+  return cpuLoading;
+}
 
 async function start(): Promise<void> {
   // The default tfjs engine tidies nothing for us and must not warn about it.
@@ -23,6 +35,7 @@ async function start(): Promise<void> {
     guardAllocations();
   } catch (err) {
     console.warn(`flint: the WASM backend could not start (${(err as Error).message}); falling back to 'cpu'.`);
+    await loadCpu();
     await tf.setBackend('cpu');
   }
   await tf.ready();
@@ -49,7 +62,9 @@ function outOfMemory(bytes: number): RangeError {
  */
 export function guardAllocations(): void {
   type Wasm = { _malloc(n: number): number; _free(p: number): void; asm?: { malloc?(n: number): number }; flintGuarded?: boolean };
-  const wasm = (tf.backend() as unknown as { wasm?: Wasm }).wasm;
+  const backend = tf.backend();
+  if (!(backend instanceof BackendWasm)) return;
+  const wasm = (backend as unknown as { wasm?: Wasm }).wasm;
   if (!wasm || wasm.flintGuarded) return;
   // Emscripten's `_malloc` is a stub that replaces itself with the raw export on its first call:
   // wrap the raw export, or the wrapper would be overwritten.
@@ -72,7 +87,7 @@ export function ready(): Promise<void> {
 
 /**
  * Switches the kernel backend (`'wasm'`, `'cpu'`, `'webgpu'` once `@flint/webgpu` is imported, or
- * any registered tfjs backend). Tensors stay valid: their data moves to the new backend on its
+ * any registered tfjs backend; `'cpu'` is imported on first use). Tensors stay valid: their data moves to the new backend on its
  * next use. A backend that cannot start (no GPU adapter) is an error saying why, and the active
  * backend stays.
  */
@@ -80,6 +95,7 @@ export async function setBackend(name: BackendName): Promise<void> {
   await ready();
   const from = tf.getBackend();
   if (name === from) return;
+  if (name === 'cpu') await loadCpu();
   const factory = tf.findBackendFactory(name);
   if (factory === null) {
     const hint = name === 'webgpu' ? ": import '@flint/webgpu' first" : '';
@@ -114,8 +130,8 @@ export function memory(): { numTensors: number; numBytes: number } {
 }
 
 // Node finds the WASM binaries inside the package, so the import leaves WASM ready. A browser
-// bundle must first say where they are (`setWasmPaths`, wasm-paths.ts): there the import leaves
-// `cpu` active (so nothing starts WASM with the wrong URLs) and WASM starts at `await ready()`.
+// bundle must first say where they are (`setWasmPaths`, wasm-paths.ts): there the import starts
+// nothing (so nothing starts WASM with the wrong URLs), and WASM starts at `await ready()`, which
+// must come before the first op.
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 if (isNode) await ready();
-else await tf.setBackend('cpu');

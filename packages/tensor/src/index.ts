@@ -7,8 +7,17 @@ export { setNumThreads, getNumThreads, threadsReady } from './threads.js';
 export { setWasmPaths, type WasmBinary } from './wasm-paths.js';
 /** @internal Synchronous reads on backends that read GPU memory only asynchronously (`@flint/webgpu`). */
 export { backendReadsSync, canReadSync, isSyncReadError } from './readback.js';
-/** @internal The tfjs-core Flint runs on, for backend packages (`@flint/webgpu` registers its backend with it). */
-export { findBackendFactory as _findBackendFactory, getKernel as _getKernel, registerKernel as _registerKernel, unregisterKernel as _unregisterKernel, registerBackend as _registerBackend, removeBackend as _removeBackend, env as _tfjsEnv, type KernelBackend as _KernelBackend } from '@tensorflow/tfjs-core';
+export {
+  _findBackendFactory,
+  _registerBackend,
+  _removeBackend,
+  _getKernel,
+  _registerKernel,
+  _unregisterKernel,
+  _tfjsEnv,
+  type _KernelBackend,
+  type _KernelConfig,
+} from './backend-registry.js';
 export { Tensor, type Device, type Dims, type NestedArray, type GradHook, type ValuesIndices } from './tensor.js';
 export { type DType, type DTypeArg, promoteTypes } from './dtype.js';
 export {
@@ -120,3 +129,7 @@ export function min(x: T, dim?: number | T, keepdim = false): T | VI {
   if (dim === undefined) return amin_(x);
   return typeof dim === 'number' ? minDim_(x, dim, keepdim) : minimum_(x, dim);
 }
+// The types that public signatures use.
+export type { Shape, Scalar, TensorOrScalar, OptionalDims } from './ops/util.js';
+export type { IndexSlice } from './ops/indexing.js';
+export type { FormatDType } from './format.js';

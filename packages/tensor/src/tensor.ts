@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// The declarations use `Symbol.dispose` (`using`): consumers get that lib with them.
 /**
  * `Tensor`: an n-dimensional array on the kernel backend, with autograd state (`torch.Tensor`).
  *
@@ -72,7 +74,10 @@ export class Tensor {
   /** @internal Where it was created (only with `setDebug(true)` / `FLINT_DEBUG=1`). */ _createdAt: string | undefined;
   /** @internal The program has (or had) this tensor: it was read as a `.grad`, or assigned as one. */ _seen = true;
 
-  /** Wraps a backend tensor (`tf.Tensor`) in a new storage, or views the storage of another tensor. */
+  /**
+   * @internal Wraps a backend tensor (`tf.Tensor`) in a new storage, or views the storage of
+   * another tensor. Create tensors with `tensor()`, `zeros()`, `randn()`….
+   */
   constructor(data: tf.Tensor | Tensor, geometry?: Geometry) {
     if (data instanceof Tensor) {
       if (data._released !== null) throw releasedError(data);

@@ -67,6 +67,7 @@ export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize2, opti
  * `returnIndices` the call returns `[values, indices]`.
  */
 export class AdaptiveMaxPool2d extends Module {
+  static override readonly className: string = 'AdaptiveMaxPool2d';
   readonly returnIndices: boolean;
 
   constructor(

@@ -119,6 +119,7 @@ function ownParameter(data: Tensor): Parameter {
  * https://pytorch.org/docs/stable/generated/torch.nn.BatchNorm1d.html
  */
 export class BatchNorm1d extends _BatchNorm {
+  static override readonly className: string = 'BatchNorm1d';
   protected checkInputDim(input: Tensor): void {
     if (input.ndim !== 2 && input.ndim !== 3) throw new RangeError(`${this.toString()}: expected 2D or 3D input (got ${input.ndim}D input)`);
     checkChannels(this, input);
@@ -133,6 +134,7 @@ export class BatchNorm1d extends _BatchNorm {
  * uses the running stats. https://pytorch.org/docs/stable/generated/torch.nn.BatchNorm2d.html
  */
 export class BatchNorm2d extends _BatchNorm {
+  static override readonly className: string = 'BatchNorm2d';
   protected checkInputDim(input: Tensor): void {
     if (input.ndim !== 4) throw new RangeError(`${this.toString()}: expected 4D input (got ${input.ndim}D input)`);
     checkChannels(this, input);

@@ -13,6 +13,7 @@ import { conv1x1, conv3x3, defaultDownsample, type BlockOptions } from './residu
  * shortcut added before the last ReLU. Output `[N, planes·4, H/stride, W/stride]`.
  */
 export class Bottleneck extends Module {
+  static override readonly className: string = 'Bottleneck';
   static readonly expansion = 4;
   declare conv1: Conv2d;
   declare bn1: BatchNorm2d;

@@ -112,6 +112,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
  * https://pytorch.org/docs/stable/generated/torch.nn.ConvTranspose2d.html
  */
 export class ConvTranspose2d extends Module {
+  static override readonly className: string = 'ConvTranspose2d';
   declare weight: Parameter;
   declare bias: Parameter | null;
   readonly kernelSize: [number, number];

@@ -92,6 +92,7 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * https://pytorch.org/docs/stable/generated/torch.nn.Conv1d.html
  */
 export class Conv1d extends Module {
+  static override readonly className: string = 'Conv1d';
   declare weight: Parameter;
   declare bias: Parameter | null;
   readonly kernelSize: [number];

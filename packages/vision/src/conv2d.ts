@@ -32,6 +32,7 @@ export interface Conv2dOptions {
  * https://pytorch.org/docs/stable/generated/torch.nn.Conv2d.html
  */
 export class Conv2d extends Module {
+  static override readonly className: string = 'Conv2d';
   declare weight: Parameter;
   declare bias: Parameter | null;
   readonly kernelSize: [number, number];

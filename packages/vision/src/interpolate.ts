@@ -143,6 +143,7 @@ export function interpolate(input: Tensor, ...args: [InterpolateOptions?] | [num
  * https://pytorch.org/docs/1.13/generated/torch.nn.Upsample.html
  */
 export class Upsample extends Module {
+  static override readonly className: string = 'Upsample';
   readonly size: number | readonly number[] | null;
   readonly scaleFactor: number | readonly number[] | null;
   readonly mode: InterpolateMode;

@@ -41,6 +41,7 @@ export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
 
 /** `torch.nn.PixelShuffle(upscale_factor)`; see `pixelShuffle`. */
 export class PixelShuffle extends Module {
+  static override readonly className: string = 'PixelShuffle';
   constructor(readonly upscaleFactor: number) {
     super();
     checkFactor('PixelShuffle', 'upscale_factor', upscaleFactor);
@@ -57,6 +58,7 @@ export class PixelShuffle extends Module {
 
 /** `torch.nn.PixelUnshuffle(downscale_factor)`; see `pixelUnshuffle`. */
 export class PixelUnshuffle extends Module {
+  static override readonly className: string = 'PixelUnshuffle';
   constructor(readonly downscaleFactor: number) {
     super();
     checkFactor('PixelUnshuffle', 'downscale_factor', downscaleFactor);

@@ -12,6 +12,7 @@ export type { MaxPool2dOptions, AvgPool2dOptions };
  * https://pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html
  */
 export class MaxPool2d extends Module {
+  static override readonly className: string = 'MaxPool2d';
   readonly stride: Size2;
   readonly padding: Size2;
   readonly dilation: Size2;
@@ -43,6 +44,7 @@ export class MaxPool2d extends Module {
  * https://pytorch.org/docs/stable/generated/torch.nn.AvgPool2d.html
  */
 export class AvgPool2d extends Module {
+  static override readonly className: string = 'AvgPool2d';
   readonly stride: Size2;
   readonly padding: Size2;
   readonly ceilMode: boolean;
@@ -82,6 +84,7 @@ export class AvgPool2d extends Module {
  * https://pytorch.org/docs/stable/generated/torch.nn.AdaptiveAvgPool2d.html
  */
 export class AdaptiveAvgPool2d extends Module {
+  static override readonly className: string = 'AdaptiveAvgPool2d';
   constructor(readonly outputSize: number | null | [number | null, number | null]) {
     super();
   }

@@ -132,6 +132,7 @@ export function adaptiveAvgPool1d(input: Tensor, outputSize: Size1): Tensor {
  * ceil_mode=False)`; see `maxPool1d`. With `returnIndices` the call returns `[values, indices]`.
  */
 export class MaxPool1d extends Module {
+  static override readonly className: string = 'MaxPool1d';
   readonly stride: Size1;
   readonly padding: Size1;
   readonly dilation: Size1;
@@ -163,6 +164,7 @@ export class MaxPool1d extends Module {
 
 /** `torch.nn.AvgPool1d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)`; see `avgPool1d`. */
 export class AvgPool1d extends Module {
+  static override readonly className: string = 'AvgPool1d';
   readonly kernelSize: [number];
   readonly stride: [number];
   readonly padding: [number];
@@ -190,6 +192,7 @@ export class AvgPool1d extends Module {
 
 /** `torch.nn.AdaptiveAvgPool1d(output_size)`; see `adaptiveAvgPool1d`. */
 export class AdaptiveAvgPool1d extends Module {
+  static override readonly className: string = 'AdaptiveAvgPool1d';
   constructor(readonly outputSize: Size1) {
     super();
   }

@@ -42,6 +42,7 @@ export function defaultDownsample(inPlanes: number, outPlanes: number, stride: n
  * Shapes: `[N, inChannels, H, W]` → `[N, outChannels, H/stride, W/stride]`.
  */
 export class ResidualBlock extends Module {
+  static override readonly className: string = 'ResidualBlock';
   static readonly expansion = 1;
   declare conv1: Conv2d;
   declare bn1: BatchNorm2d;

@@ -35,6 +35,7 @@ export interface ResNetOptions {
  * Init: convs kaiming-normal (fan_out, relu), BatchNorm weight 1 / bias 0, Linear its default.
  */
 export class ResNet extends Module {
+  static override readonly className: string = 'ResNet';
   declare conv1: Conv2d;
   declare bn1: BatchNorm2d;
   declare relu: ReLU;

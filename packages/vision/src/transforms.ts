@@ -26,6 +26,8 @@ export interface ImageTransform {
  * returns a function whose prototype is the subclass's, so instances are callable.
  */
 export abstract class ImageTransform {
+  /** The name `toString()` prints, read from the class's own static property (else `constructor.name`), as `Module.className`. */
+  static readonly className: string = 'ImageTransform';
   constructor() {
     const call = function (x: Tensor): Tensor {
       return (call as unknown as ImageTransform).forward(x);
@@ -38,7 +40,9 @@ export abstract class ImageTransform {
 
   /** `Name(args)` as torchvision's `__repr__`. */
   toString(): string {
-    return `${Object.getPrototypeOf(this).constructor.name}(${this.extraRepr()})`;
+    const ctor = Object.getPrototypeOf(this).constructor as { name: string };
+    const own = Object.getOwnPropertyDescriptor(ctor, 'className')?.value;
+    return `${typeof own === 'string' ? own : ctor.name}(${this.extraRepr()})`;
   }
 
   extraRepr(): string {
@@ -83,6 +87,7 @@ function crop(x: Tensor, top: number, left: number, h: number, w: number): Tenso
  * int32, as datasets hold raw pixel bytes) become float32 in [0, 1] of shape `[..., 1, H, W]`.
  */
 export class ToTensor extends ImageTransform {
+  static override readonly className: string = 'ToTensor';
   forward(x: Tensor): Tensor {
     if (x.ndim < 2) throw new RangeError(`ToTensor: expected an image of shape [..., H, W] but got [${x.shape.join(', ')}]`);
     return x.float().div(255).unsqueeze(-3);
@@ -95,6 +100,7 @@ export class ToTensor extends ImageTransform {
  * MNIST's usual values are `new Normalize([0.1307], [0.3081])`.
  */
 export class Normalize extends ImageTransform {
+  static override readonly className: string = 'Normalize';
   readonly mean: number[];
   readonly std: number[];
 
@@ -130,6 +136,7 @@ export class Normalize extends ImageTransform {
 
 /** `transforms.Compose(transforms)`: applies the transforms in order. */
 export class Compose extends ImageTransform {
+  static override readonly className: string = 'Compose';
   readonly transforms: readonly Transform[];
 
   constructor(transforms: readonly Transform[]) {
@@ -197,6 +204,7 @@ function resizeTo(x: Tensor, h: number, w: number, interpolation: Interpolation)
  * resizes to exactly that. Integer images are rounded back to their dtype after bilinear.
  */
 export class Resize extends ImageTransform {
+  static override readonly className: string = 'Resize';
   readonly size: number | readonly number[];
   readonly interpolation: Interpolation;
   readonly maxSize: number | null;
@@ -232,6 +240,7 @@ export class Resize extends ImageTransform {
  * is zero-padded first, as torchvision's.
  */
 export class CenterCrop extends ImageTransform {
+  static override readonly className: string = 'CenterCrop';
   readonly size: [number, number];
 
   constructor(size: number | readonly number[]) {
@@ -288,6 +297,7 @@ function ltrb(op: string, p: number | readonly number[]): [number, number, numbe
  * (`top ~ U{0..H-h}`, `left ~ U{0..W-w}`).
  */
 export class RandomCrop extends ImageTransform {
+  static override readonly className: string = 'RandomCrop';
   readonly size: [number, number];
   readonly padding: number | readonly number[] | null;
   readonly padIfNeeded: boolean;
@@ -337,6 +347,7 @@ export class RandomCrop extends ImageTransform {
 
 /** `transforms.RandomHorizontalFlip(p=0.5)`: mirrors the image left-right with probability `p`. */
 export class RandomHorizontalFlip extends ImageTransform {
+  static override readonly className: string = 'RandomHorizontalFlip';
   constructor(readonly p = 0.5) {
     super();
     if (!(p >= 0 && p <= 1)) throw new RangeError(`RandomHorizontalFlip: p must be a probability in [0, 1] (got ${p})`);
@@ -369,6 +380,7 @@ export interface RandomResizedCropOptions {
  * central crop clamped to `ratio`), resized to `size`, as torchvision's `get_params`.
  */
 export class RandomResizedCrop extends ImageTransform {
+  static override readonly className: string = 'RandomResizedCrop';
   readonly size: [number, number];
   readonly scale: [number, number];
   readonly ratio: [number, number];

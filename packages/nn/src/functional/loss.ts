@@ -239,7 +239,8 @@ export function crossEntropy(input: Tensor, target: Tensor, ...args: unknown[]):
   return reduction === 'none' ? out.reshape(target.shape) : out;
 }
 
-type LegacyArgs = [sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction | ReductionOptions];
+/** The deprecated `size_average` / `reduce` arguments before `reduction`, as PyTorch still takes them. */
+export type LegacyArgs = [sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction | ReductionOptions];
 
 /**
  * `F.mse_loss(input, target, size_average=None, reduce=None, reduction='mean')`: (input - target)².

@@ -7,7 +7,8 @@
 import { Optimizer } from '../optimizer.js';
 import { kind, showInt } from '../validation.js';
 
-type ErrorClass = new (message: string) => Error;
+/** The error a failed check throws (`RangeError`, `TypeError`). */
+export type ErrorClass = new (message: string) => Error;
 
 /** `"2", a string`: the value, and its type where the value alone does not say it. */
 function got(v: unknown): string {

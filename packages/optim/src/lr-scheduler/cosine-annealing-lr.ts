@@ -22,6 +22,7 @@ export interface CosineAnnealingLROptions extends LRSchedulerOptions {
 
 /** `torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max, eta_min=0, last_epoch=-1)`. */
 export class CosineAnnealingLR extends LRScheduler {
+  static override readonly className: string = 'CosineAnnealingLR';
   TMax: number;
   etaMin: number;
 

@@ -15,6 +15,7 @@ export interface ExponentialLROptions extends LRSchedulerOptions {
 
 /** `torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma, last_epoch=-1)`. */
 export class ExponentialLR extends LRScheduler {
+  static override readonly className: string = 'ExponentialLR';
   gamma: number;
 
   /** `gamma` must be a finite number > 0. */

@@ -7,7 +7,8 @@ export { CosineAnnealingLR, type CosineAnnealingLROptions } from './cosine-annea
 export { LinearLR, type LinearLROptions } from './linear-lr.js';
 export { LambdaLR, type LambdaLROptions, type LrLambda } from './lambda-lr.js';
 export { MultiplicativeLR, type MultiplicativeLROptions } from './multiplicative-lr.js';
-export { OneCycleLR, type OneCycleLROptions } from './one-cycle-lr.js';
+export { OneCycleLR, type OneCycleLROptions, type Phase, type PerGroup } from './one-cycle-lr.js';
+export type { Where, ErrorClass } from './checks.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 export { SequentialLR, type SequentialLROptions } from './sequential-lr.js';
 export { ChainedScheduler } from './chained-scheduler.js';

@@ -44,6 +44,7 @@ export function factorOf(cls: string, lambdas: readonly LrLambda[], i: number, e
 
 /** `torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda, last_epoch=-1)`. */
 export class LambdaLR extends LRScheduler {
+  static override readonly className: string = 'LambdaLR';
   lrLambdas: LrLambda[];
 
   constructor(optimizer: Optimizer<any>, options: LambdaLROptions) {

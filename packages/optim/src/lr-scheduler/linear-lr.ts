@@ -23,6 +23,7 @@ export interface LinearLROptions extends LRSchedulerOptions {
  * last_epoch=-1)`.
  */
 export class LinearLR extends LRScheduler {
+  static override readonly className: string = 'LinearLR';
   startFactor: number;
   endFactor: number;
   totalIters: number;

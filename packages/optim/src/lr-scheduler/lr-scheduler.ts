@@ -16,6 +16,7 @@
 import { camelToSnake, snakeToCamel, type Optimizer, type ParamGroup } from '../optimizer.js';
 import { kind } from '../validation.js';
 import { checkOptimizer, Where } from './checks.js';
+import { classNameOf } from '../class-name.js';
 
 /** What every scheduler offers (`step`, `getLastLr`, state dicts). */
 export interface Scheduler {
@@ -172,6 +173,8 @@ const snapshots = new WeakMap<LRScheduler, Array<Record<string, unknown>>>();
  * comment.
  */
 export abstract class LRScheduler implements Scheduler {
+  /** The name error messages print (`StepLR`): the class's own static property, else `constructor.name`, as `Optimizer.className`. */
+  static readonly className: string = 'LRScheduler';
   readonly optimizer: Optimizer<any>;
   /** Each group's `initialLr` when the scheduler was made (`base_lrs`). */
   baseLrs: number[];
@@ -300,7 +303,7 @@ export abstract class LRScheduler implements Scheduler {
   /** @internal Checks a state dict and returns the function that loads it. */
   _prepareLoad(stateDict: unknown): () => void {
     return prepareSchedulerLoad(this, stateDict, {
-      cls: this.constructor.name,
+      cls: classNameOf(this),
       required: ['lastEpoch', 'baseLrs', ...this.optionFields()],
       skip: this.stateSkip(),
       ignore: this.stateSkip().map(stateKey),

@@ -18,6 +18,7 @@ export interface MultiStepLROptions extends LRSchedulerOptions {
 
 /** `torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1)`. */
 export class MultiStepLR extends LRScheduler {
+  static override readonly className: string = 'MultiStepLR';
   milestones: number[];
   gamma: number;
 

@@ -12,6 +12,7 @@ export type MultiplicativeLROptions = LambdaLROptions;
 
 /** `torch.optim.lr_scheduler.MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1)`. */
 export class MultiplicativeLR extends LRScheduler {
+  static override readonly className: string = 'MultiplicativeLR';
   lrLambdas: LrLambda[];
 
   constructor(optimizer: Optimizer<any>, options: MultiplicativeLROptions) {

@@ -13,7 +13,8 @@ import { isFiniteNumber, showInt } from '../validation.js';
 import { checkOptimizer, Where } from './checks.js';
 import { LRScheduler, type LRSchedulerOptions } from './lr-scheduler.js';
 
-type PerGroup = number | readonly number[];
+/** One value for every parameter group, or one per group. */
+export type PerGroup = number | readonly number[];
 
 export interface OneCycleLROptions extends LRSchedulerOptions {
   /** Peak learning rate, one for all groups or one per group. */
@@ -40,7 +41,8 @@ export interface OneCycleLROptions extends LRSchedulerOptions {
   threePhase?: boolean;
 }
 
-interface Phase {
+/** One phase of the one-cycle schedule (`_schedule_phases`). */
+export interface Phase {
   endStep: number;
   startLr: string;
   endLr: string;
@@ -55,6 +57,7 @@ interface Phase {
  * last_epoch=-1)`; step it once per batch.
  */
 export class OneCycleLR extends LRScheduler {
+  static override readonly className: string = 'OneCycleLR';
   totalSteps: number;
   annealStrategy: 'cos' | 'linear';
   cycleMomentum: boolean;

@@ -17,6 +17,7 @@ export interface StepLROptions extends LRSchedulerOptions {
 
 /** `torch.optim.lr_scheduler.StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1)`. */
 export class StepLR extends LRScheduler {
+  static override readonly className: string = 'StepLR';
   stepSize: number;
   gamma: number;
 

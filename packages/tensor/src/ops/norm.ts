@@ -13,7 +13,7 @@ import { reshape } from './shape.js';
 import { composite, normDim, normDims, scalarTypeName, shapeStr } from './util.js';
 
 export type NormOrd = number | 'fro' | 'nuc';
-type Dims = number | readonly number[] | null | undefined;
+import type { OptionalDims as Dims } from './util.js';
 /** Norm arguments: `(ord?, dim?, keepdim?)` or a trailing `{ ord, dim, keepdim, dtype }`. */
 export type VectorNormArgs =
   | [ord?: number, dim?: Dims, keepdim?: boolean]

@@ -5,7 +5,7 @@ import { Tensor, type ValuesIndices } from '../tensor.js';
 import { boolData, castData, composite, normDim, normDims, scalarTypeName } from './util.js';
 import { reshape } from './shape.js';
 
-type Dims = number | readonly number[] | null | undefined;
+import type { OptionalDims as Dims } from './util.js';
 
 /** The shape with reduced dims removed, or kept as 1. */
 function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {

@@ -9,6 +9,8 @@ import { scope } from '../lifetime.js';
 export type Shape = readonly number[];
 export type Scalar = number | boolean;
 export type TensorOrScalar = Tensor | Scalar;
+/** A `dim` argument that may be left out: one dim, several, or `null` / `undefined` for all. */
+export type OptionalDims = number | readonly number[] | null | undefined;
 
 /** `[2, 3]` */
 export function shapeStr(shape: Shape): string {
