@@ -60,6 +60,14 @@ if (graph.node.map((n) => n.opType).join() !== 'Gemm') throw new Error('nodes ' 
 if (graph.initializer.map((t) => t.name).join() !== 'weight,bias') throw new Error('initialisers');
 if (graph.input[0].type.tensorType.shape.dim[0].dimParam !== 'batch') throw new Error('dynamic batch');
 console.log('onnx ok', bytes.length, 'bytes');`,
+  webgpu: `import { getBackend, setBackend, tensor } from '@flint/tensor';
+import { gpuAvailable } from '@flint/webgpu';
+// Installed alone, without Dawn: no adapter in Node, so the switch is refused and WASM stays.
+const found = await gpuAvailable();
+if (found.ok) await setBackend('webgpu');
+else await setBackend('webgpu').then(() => { throw new Error('switched without an adapter'); }, (e) => { if (!/webgpu/.test(e.message)) throw e; });
+if (!found.ok && getBackend() !== 'wasm') throw new Error('backend ' + getBackend());
+console.log('webgpu ok', found.ok ? 'adapter' : 'no adapter: ' + found.reason, await tensor([1, 2]).sum().itemAsync());`,
 };
 
 // `node scripts/pack-check.mjs onnx nn` checks only those packages.
