@@ -171,14 +171,16 @@ describe('package hygiene', () => {
     const dir = join(ROOT, 'packages', pkg);
     const json = readJson<PackageJson>(join(dir, 'package.json'));
 
-    it(`@flint/${pkg}: exports with types first, files ["dist"], a README`, () => {
+    it(`@flint/${pkg}: exports with types first, files = dist + src without tests or build cache, a README and LICENSE`, () => {
       const main = json.exports?.['.'] as Record<string, string> | undefined;
       expect(main, 'exports["."]').toBeDefined();
       expect(Object.keys(main!)[0]).toBe('types');
       expect(main!.types).toBe('./dist/index.d.ts');
       expect(main!.default ?? main!.import).toBe('./dist/index.js');
-      expect(json.files).toEqual(['dist']);
+      expect(main!.require, 'exports["."].require (the ESM-only message)').toBe('./require.cjs');
+      expect(json.files).toEqual(['dist', '!dist/.tsbuildinfo', 'src', '!src/**/*.test.ts', '!src/**/*.test-d.ts', '!src/**/test-utils', '!src/**/test-fixtures', 'require.cjs', 'CHANGELOG.md']);
       expect(existsSync(join(dir, 'README.md')), `packages/${pkg}/README.md`).toBe(true);
+      expect(existsSync(join(dir, 'LICENSE')), `packages/${pkg}/LICENSE`).toBe(true);
     });
 
     it(`@flint/${pkg}: src/index.ts uses explicit named exports (export * only as a namespace)`, () => {
