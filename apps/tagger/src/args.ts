@@ -21,10 +21,10 @@ export interface Options {
 
 /** The defaults, chosen so that a run takes about 6 minutes on a 2-core machine (see README). */
 export const DEFAULTS: Omit<Options, 'export' | 'help'> = {
-  epochs: 2,
-  batchSize: 128,
-  lr: 0.003,
-  hidden: 64,
+  epochs: 1,
+  batchSize: 64,
+  lr: 0.005,
+  hidden: 32,
   layers: 1,
   wordDim: 64,
   suffixDim: 32,
