@@ -88,19 +88,20 @@ def evaluate(model, sentences, batch_size=256):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('data', help='the JSON written by the Flint app with --export')
-    for flag in ['epochs', 'batch_size', 'hidden', 'layers', 'word_dim', 'suffix_dim', 'shape_dim', 'seed']:
+    for flag in ['epochs', 'max_steps', 'batch_size', 'hidden', 'layers', 'word_dim', 'suffix_dim', 'shape_dim', 'seed']:
         p.add_argument('--' + flag.replace('_', '-'), type=int)
     p.add_argument('--lr', type=float)
     p.add_argument('--dropout', type=float)
+    p.add_argument('--schedule', choices=['constant', 'cosine'])
     args = p.parse_args()
 
     t0 = time.perf_counter()
     with open(args.data) as f:
         data = json.load(f)
     s = data['settings']
-    camel = {'batch_size': 'batchSize', 'word_dim': 'wordDim', 'suffix_dim': 'suffixDim', 'shape_dim': 'shapeDim'}
-    o = {k: getattr(args, k) if getattr(args, k) is not None else s[camel.get(k, k)]
-         for k in ['epochs', 'batch_size', 'hidden', 'layers', 'word_dim', 'suffix_dim', 'shape_dim', 'seed', 'lr', 'dropout']}
+    camel = {'max_steps': 'maxSteps', 'batch_size': 'batchSize', 'word_dim': 'wordDim', 'suffix_dim': 'suffixDim', 'shape_dim': 'shapeDim'}
+    o = {k: getattr(args, k) if getattr(args, k) is not None else s.get(camel.get(k, k))
+         for k in ['epochs', 'max_steps', 'batch_size', 'hidden', 'layers', 'word_dim', 'suffix_dim', 'shape_dim', 'seed', 'lr', 'dropout', 'schedule']}
     vocab = data['vocab']
     train, val, test = data['train'], data['val'], data['test']
     print(f"files: {len(data['split']['train'])} train, {len(data['split']['val'])} validation, {len(data['split']['test'])} test; "
@@ -109,14 +110,22 @@ def main():
     torch.manual_seed(o['seed'])
     model = Tagger(len(vocab['words']), len(vocab['suffixes']), len(vocab['tags']), o['word_dim'], o['suffix_dim'], o['shape_dim'], o['hidden'], o['layers'], o['dropout'])
     n_params = sum(p.numel() for p in model.parameters())
+    limit = f" (at most {o['max_steps']} steps)" if o['max_steps'] else ''
     print(f"bi-LSTM {o['layers']}x{o['hidden']}, embeddings {o['word_dim']}+{o['suffix_dim']}+{o['shape_dim']}: {n_params:,} parameters; "
-          f"Adam lr {o['lr']}, batch {o['batch_size']}, dropout {o['dropout']}, {o['epochs']} epoch(s), seed {o['seed']}; torch {torch.__version__}, {torch.get_num_threads()} threads")
+          f"Adam lr {o['lr']}{' (cosine decay)' if o['schedule'] == 'cosine' else ''}, batch {o['batch_size']}, dropout {o['dropout']}, {o['epochs']} epoch(s){limit}, seed {o['seed']}; torch {torch.__version__}, {torch.get_num_threads()} threads")
     opt = torch.optim.Adam(model.parameters(), lr=o['lr'])
     rng = random.Random(o['seed'] + 1)
+    steps_per_epoch = len(batch_indices([len(x[0]) for x in train], o['batch_size']))
+    total_steps = min(o['epochs'] * steps_per_epoch, o['max_steps'] or float('inf'))
+    # As the Flint app: cosine decay of the learning rate over all steps of the run, stepped per batch.
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, total_steps)) if o['schedule'] == 'cosine' else None
     train_start = time.perf_counter()
+    steps_left = o['max_steps'] or float('inf')
     for epoch in range(1, o['epochs'] + 1):
         model.train()
         batches = batch_indices([len(x[0]) for x in train], o['batch_size'], rng)
+        batches = batches[:min(len(batches), steps_left)]
+        steps_left -= len(batches)
         tokens = correct = 0
         loss_sum = 0.0
         start = time.perf_counter()
@@ -127,6 +136,8 @@ def main():
             loss = tagging_loss(scores, tags)
             loss.backward()
             opt.step()
+            if scheduler:
+                scheduler.step()
             tokens += n
             loss_sum += loss.item() * n
             correct += (scores.detach().argmax(2) == tags).sum().item()
@@ -138,6 +149,8 @@ def main():
             vl, va, _ = evaluate(model, val)
             line += f" | validation loss {vl:.4f}, validation acc {100 * va:.2f}%"
         print(line)
+        if steps_left <= 0:
+            break
     train_seconds = time.perf_counter() - train_start
     tl, ta, tn = evaluate(model, test)
     total = time.perf_counter() - t0

@@ -3,8 +3,12 @@ import { parseArgs } from 'node:util';
 
 export interface Options {
   epochs: number;
+  /** Stop training after this many steps in all (0: no limit). */
+  maxSteps: number;
   batchSize: number;
   lr: number;
+  /** `'cosine'`: the learning rate decays to 0 over all steps of the run (per batch); `'constant'`. */
+  schedule: 'constant' | 'cosine';
   hidden: number;
   layers: number;
   wordDim: number;
@@ -22,8 +26,10 @@ export interface Options {
 /** The defaults, chosen so that a run takes about 6 minutes on a 2-core machine (see README). */
 export const DEFAULTS: Omit<Options, 'export' | 'help'> = {
   epochs: 1,
+  maxSteps: 0,
   batchSize: 64,
   lr: 0.005,
+  schedule: 'constant',
   hidden: 32,
   layers: 1,
   wordDim: 64,
@@ -43,8 +49,10 @@ and reports the tag accuracy on the held-out test files.
 
 Options:
   --epochs N        passes over the training files (default ${DEFAULTS.epochs})
+  --max-steps N     stop after N steps in all, even within an epoch (default ${DEFAULTS.maxSteps || 'no limit'})
   --batch-size N    sentences per step (default ${DEFAULTS.batchSize})
   --lr X            Adam learning rate (default ${DEFAULTS.lr})
+  --schedule S      constant, or cosine: the learning rate decays to 0 over the run's steps (default ${DEFAULTS.schedule})
   --hidden N        LSTM hidden size per direction (default ${DEFAULTS.hidden})
   --layers N        stacked LSTM layers (default ${DEFAULTS.layers})
   --word-dim N      word embedding size (default ${DEFAULTS.wordDim})
@@ -77,12 +85,12 @@ function real(name: string, value: string | undefined, min: number, max: number)
   return n;
 }
 
-const INT_FLAGS = ['epochs', 'batch-size', 'hidden', 'layers', 'word-dim', 'suffix-dim', 'shape-dim', 'min-count', 'test-files', 'val-files', 'seed'] as const;
+const INT_FLAGS = ['epochs', 'max-steps', 'batch-size', 'hidden', 'layers', 'word-dim', 'suffix-dim', 'shape-dim', 'min-count', 'test-files', 'val-files', 'seed'] as const;
 
 export function parseOptions(argv: readonly string[]): Options {
   let values: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries([...INT_FLAGS, 'lr', 'dropout', 'export'].map((k) => [k, { type: 'string' as const }]));
+    const options = Object.fromEntries([...INT_FLAGS, 'lr', 'schedule', 'dropout', 'export'].map((k) => [k, { type: 'string' as const }]));
     ({ values } = parseArgs({
       args: argv.filter((a) => a !== '--'),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
@@ -94,11 +102,15 @@ export function parseOptions(argv: readonly string[]): Options {
   }
   const str = (k: string) => values[k] as string | undefined;
   const d = DEFAULTS;
+  const schedule = str('schedule') ?? d.schedule;
+  if (schedule !== 'constant' && schedule !== 'cosine') throw new UsageError(`--schedule must be constant or cosine (got '${schedule}')`);
   const lr = real('lr', str('lr'), Number.MIN_VALUE, Infinity) ?? d.lr;
   return {
     epochs: int('epochs', str('epochs'), 1) ?? d.epochs,
+    maxSteps: int('max-steps', str('max-steps'), 0) ?? d.maxSteps,
     batchSize: int('batch-size', str('batch-size'), 1) ?? d.batchSize,
     lr,
+    schedule,
     hidden: int('hidden', str('hidden'), 1) ?? d.hidden,
     layers: int('layers', str('layers'), 1) ?? d.layers,
     wordDim: int('word-dim', str('word-dim'), 1) ?? d.wordDim,

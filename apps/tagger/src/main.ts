@@ -10,11 +10,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { getBackend, manualSeed } from '@flint/tensor';
-import { Adam } from '@flint/optim';
+import { Adam, lrScheduler } from '@flint/optim';
 import { formatDuration } from '@flint/example-common';
 import { parseOptions, UsageError, USAGE, type Options } from './args.js';
 import { Tagger } from './model.js';
 import { mulberry32, prepare, type Prepared } from './split.js';
+import { batchIndices } from './batches.js';
 import { evaluate, trainEpoch } from './train.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -78,16 +79,22 @@ function main(argv: string[]): number {
   const nParams = model.parameters().reduce((a, p) => a + p.numel(), 0);
   console.log(
     `bi-LSTM ${o.layers}x${o.hidden}, embeddings ${o.wordDim}+${o.suffixDim}+${o.shapeDim}: ${nParams.toLocaleString('en-US')} parameters; ` +
-      `Adam lr ${o.lr}, batch ${o.batchSize}, dropout ${o.dropout}, ${o.epochs} epoch(s), seed ${o.seed}; backend ${getBackend()}`,
+      `Adam lr ${o.lr}${o.schedule === 'cosine' ? ' (cosine decay)' : ''}, batch ${o.batchSize}, dropout ${o.dropout}, ${o.epochs} epoch(s)${o.maxSteps > 0 ? ` (at most ${o.maxSteps} steps)` : ''}, seed ${o.seed}; backend ${getBackend()}`,
   );
   const opt = new Adam(model.parameters(), { lr: o.lr });
   const rand = mulberry32(o.seed + 1);
+  const stepsPerEpoch = batchIndices(data.train.map((s) => s.words.length), o.batchSize).length;
+  const totalSteps = Math.min(o.epochs * stepsPerEpoch, o.maxSteps > 0 ? o.maxSteps : Infinity);
+  // Cosine decay of the learning rate over all steps of the run, stepped per batch.
+  const scheduler = o.schedule === 'cosine' ? new lrScheduler.CosineAnnealingLR(opt, { TMax: Math.max(1, totalSteps) }) : null;
   const trainStart = performance.now();
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+  let stepsLeft = o.maxSteps > 0 ? o.maxSteps : Infinity;
+  for (let epoch = 1; epoch <= o.epochs && stepsLeft > 0; epoch++) {
     const label = `epoch ${epoch}/${o.epochs}`;
-    const tr = trainEpoch(model, data.train, opt, o.batchSize, rand, label);
+    const tr = trainEpoch(model, data.train, opt, o.batchSize, rand, label, stepsLeft, scheduler);
+    stepsLeft -= tr.steps;
     const val = data.val.length > 0 ? evaluate(model, data.val) : null;
-    console.log(`${label}: train loss ${tr.loss.toFixed(4)}, train acc ${pct(tr.accuracy)}${val ? ` | validation loss ${val.loss.toFixed(4)}, validation acc ${pct(val.accuracy)}` : ''}`);
+    console.log(`${label}: ${tr.steps} steps, ${tr.tokens} tokens; train loss ${tr.loss.toFixed(4)}, train acc ${pct(tr.accuracy)}${val ? ` | validation loss ${val.loss.toFixed(4)}, validation acc ${pct(val.accuracy)}` : ''}`);
   }
   const trainSeconds = (performance.now() - trainStart) / 1000;
   const test = evaluate(model, data.test);

@@ -1,7 +1,7 @@
 /** One training epoch and the evaluation of the tagger on padded batches. */
 import { noGrad } from '@flint/autograd';
 import { F } from '@flint/nn';
-import type { Optimizer } from '@flint/optim';
+import type { lrScheduler, Optimizer } from '@flint/optim';
 import type { Tensor } from '@flint/tensor';
 import { Progress } from '@flint/example-common';
 import { batchIndices, IGNORE_INDEX, makeBatch } from './batches.js';
@@ -24,9 +24,21 @@ export interface EpochResult {
   tokens: number;
 }
 
-/** One pass over `sentences` in length-bucketed, shuffled batches, with a progress bar on stderr. */
-export function trainEpoch(model: Tagger, sentences: readonly EncodedSentence[], opt: Optimizer, batchSize: number, rand: () => number, label: string): EpochResult {
-  const batches = batchIndices(sentences.map((s) => s.words.length), batchSize, rand);
+/**
+ * One pass over `sentences` in length-bucketed, shuffled batches (only the first `maxSteps` of
+ * them if given), stepping `scheduler` after each batch, with a progress bar on stderr.
+ */
+export function trainEpoch(
+  model: Tagger,
+  sentences: readonly EncodedSentence[],
+  opt: Optimizer,
+  batchSize: number,
+  rand: () => number,
+  label: string,
+  maxSteps = Infinity,
+  scheduler: lrScheduler.LRScheduler | null = null,
+): EpochResult & { steps: number } {
+  const batches = batchIndices(sentences.map((s) => s.words.length), batchSize, rand).slice(0, maxSteps);
   const progress = new Progress(label, batches.length);
   model.train();
   let tokens = 0;
@@ -39,12 +51,13 @@ export function trainEpoch(model: Tagger, sentences: readonly EncodedSentence[],
     const loss = taggingLoss(scores, b.tags);
     loss.backward();
     opt.step();
+    scheduler?.step();
     tokens += b.tokens;
     lossSum += loss.item() * b.tokens;
     correct += correctTokens(scores.detach(), b.tags);
     progress.update(k + 1, tokens, lossSum / tokens, correct / tokens);
   });
-  return { loss: lossSum / tokens, accuracy: correct / tokens, tokens };
+  return { loss: lossSum / tokens, accuracy: correct / tokens, tokens, steps: batches.length };
 }
 
 /** Loss and tag accuracy over the real tokens of `sentences`, in eval mode without gradients. */
