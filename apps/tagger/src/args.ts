@@ -26,9 +26,9 @@ export interface Options {
 /** The defaults, chosen so that a run takes about 6 minutes on a 2-core machine (see README). */
 export const DEFAULTS: Omit<Options, 'export' | 'help'> = {
   epochs: 1,
-  maxSteps: 0,
+  maxSteps: 560,
   batchSize: 64,
-  lr: 0.005,
+  lr: 0.01,
   schedule: 'constant',
   hidden: 32,
   layers: 1,
@@ -49,7 +49,7 @@ and reports the tag accuracy on the held-out test files.
 
 Options:
   --epochs N        passes over the training files (default ${DEFAULTS.epochs})
-  --max-steps N     stop after N steps in all, even within an epoch (default ${DEFAULTS.maxSteps || 'no limit'})
+  --max-steps N     stop after N steps in all, even within an epoch (default ${DEFAULTS.maxSteps}; 0: no limit)
   --batch-size N    sentences per step (default ${DEFAULTS.batchSize})
   --lr X            Adam learning rate (default ${DEFAULTS.lr})
   --schedule S      constant, or cosine: the learning rate decays to 0 over the run's steps (default ${DEFAULTS.schedule})
