@@ -23,7 +23,7 @@ export interface Options {
   help: boolean;
 }
 
-/** The defaults, chosen so that a run takes about 6 minutes on a 2-core machine (see README). */
+/** The defaults, chosen so that a run takes about 4 minutes on a 2-core machine (see README). */
 export const DEFAULTS: Omit<Options, 'export' | 'help'> = {
   epochs: 1,
   maxSteps: 560,
