@@ -7,7 +7,7 @@ import { Tensor, backendReadsSync, tensor, where } from '@flint/tensor';
 import { bindArgs, describeValue, intArg, numberArg } from '../args.js';
 import { shapeStr } from '../repr.js';
 import { checkTensor, logSoftmax } from './activation.js';
-import { INT32_HINT, oneHotUnchecked } from './sparse.js';
+import { INT32_HINT } from './sparse.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -135,7 +135,8 @@ function classLossOptions(op: string, a: Record<string, unknown>): ClassLossOpti
 /**
  * The shared core of `nllLoss` and `crossEntropy` on log-probabilities `[M, C]` and targets
  * `[M]`: per-element losses `-w[t]·logp[t]`, their weights `w[t]` (0 where ignored), and the
- * valid mask. Picking `logp[t]` is a one-hot product (mul + sum), cheap and differentiable everywhere.
+ * valid mask. `logp[t]` is a `gather` (its gradient a scatter into `[M, C]`), not a one-hot
+ * product: comparing `[M, 1]` with `[C]` broadcast is slow on WASM.
  */
 function pick(logp: Tensor, target: Tensor, options: ClassLossOptions, op: string): { loss: Tensor; w: Tensor; valid: Tensor } {
   const C = logp.shape[1]!;
@@ -149,13 +150,14 @@ function pick(logp: Tensor, target: Tensor, options: ClassLossOptions, op: strin
     const hi = safe.max().item();
     if (lo < 0 || hi >= C) throw new RangeError(`${op}: Target ${lo < 0 ? lo : hi} is out of bounds.`);
   }
-  const hot = oneHotUnchecked(safe, C).float().mul(valid.unsqueeze(-1));
   const weight = options.weight;
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) {
     throw new RangeError(`${op}: weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${shapeStr(weight.shape)}`);
   }
-  const wHot = weight ? hot.mul(weight) : hot;
-  return { loss: logp.mul(wHot).sum(1).neg(), w: wHot.sum(1), valid };
+  const validF = valid.float();
+  const w = weight ? weight.indexSelect(0, safe).mul(validF) : validF;
+  const picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1);
+  return { loss: picked.mul(w).neg(), w, valid };
 }
 
 /**
