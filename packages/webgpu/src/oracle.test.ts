@@ -62,7 +62,7 @@ const MODULES: Record<string, (c: Cfg) => nn.Module> = {
   gru_cell: (c) => new nn.GRUCell(c.input_size, c.hidden_size, { bias: c.bias }),
   lstm: (c) => new nn.LSTM(c.input_size, c.hidden_size, opt({ numLayers: c.num_layers, bias: c.bias, batchFirst: c.batch_first, dropout: c.dropout, bidirectional: c.bidirectional, projSize: c.proj_size })),
   gru: (c) => new nn.GRU(c.input_size, c.hidden_size, { numLayers: c.num_layers, bias: c.bias, batchFirst: c.batch_first, dropout: c.dropout, bidirectional: c.bidirectional }),
-  mha: (c) => new nn.MultiheadAttention(c.embed_dim, c.num_heads, opt({ dropout: c.dropout, bias: c.bias, addBiasKv: c.add_bias_kv, kdim: c.kdim, vdim: c.vdim, batchFirst: c.batch_first })),
+  mha: (c) => new nn.MultiheadAttention(c.embed_dim, c.num_heads, opt({ dropout: c.dropout, bias: c.bias, addBiasKv: c.add_bias_kv, addZeroAttn: c.add_zero_attn, kdim: c.kdim, vdim: c.vdim, batchFirst: c.batch_first })),
   transformer_encoder_layer: (c) =>
     new nn.TransformerEncoderLayer(c.d_model, c.nhead, { dimFeedforward: c.dim_feedforward, dropout: c.dropout, activation: c.activation, layerNormEps: c.layer_norm_eps, batchFirst: c.batch_first, normFirst: c.norm_first }),
 };
