@@ -1,14 +1,16 @@
 /**
  * Exported models run in ONNX Runtime with Flint's outputs (float32 tolerance): the MNIST
  * models of apps/mnist, ResNet-18/34/50, the seed's perceptron and residual block; exported at
- * batch 2 with a dynamic batch and run at batch 2 and 5.
+ * batch 2 with a dynamic batch and run at batch 2 and 5. The seed's models are apps/seed's own.
  */
 import { describe, expect, it } from 'vitest';
 import { noGrad } from '@flint/autograd';
-import { manualSeed, randn, type Tensor } from '@flint/tensor';
-import { F, Module, Parameter } from '@flint/nn';
-import { BatchNorm2d, Conv2d, resnet18, resnet34, resnet50 } from '@flint/vision';
+import { manualSeed, randn } from '@flint/tensor';
+import type { Module } from '@flint/nn';
+import { BatchNorm2d, resnet18, resnet34, resnet50 } from '@flint/vision';
 import { buildModel } from '../../apps/mnist/src/models.js';
+import { Perceptron } from '../../apps/seed/src/perceptron.js';
+import { RestNetBasicBlock } from '../../apps/seed/src/residual-block.js';
 import { checkExport } from '../../packages/onnx/src/test-utils/ort.js';
 
 /** Gives BatchNorm layers non-trivial running statistics, so eval mode is tested for real. */
@@ -60,53 +62,10 @@ describe('exportOnnx: torchvision ResNets', () => {
   });
 });
 
-/** The seed's perceptron (apps/seed/src/perceptron.ts): a hand-written Linear, `x.mm(w).add(b)`. */
-class SeedLinear extends Module {
-  w: Parameter;
-  b: Parameter;
-  constructor(inFeatures: number, outFeatures: number) {
-    super();
-    this.w = new Parameter(randn([inFeatures, outFeatures]));
-    this.b = new Parameter(randn([outFeatures]));
-  }
-  override forward(x: Tensor): Tensor {
-    return x.mm(this.w).add(this.b);
-  }
-}
-class Perceptron extends Module {
-  layer1 = new SeedLinear(4, 6);
-  layer2 = new SeedLinear(6, 3);
-  override forward(x: Tensor): Tensor {
-    return this.layer2(this.layer1(x).sigmoid());
-  }
-}
-
-/** The seed's residual block (apps/seed/src/residual-block.ts). */
-class RestNetBasicBlock extends Module {
-  conv1: Conv2d;
-  bn1: BatchNorm2d;
-  conv2: Conv2d;
-  bn2: BatchNorm2d;
-  constructor(inChannels: number, outChannels: number, stride: number) {
-    super();
-    this.conv1 = new Conv2d(inChannels, outChannels, 3, { stride, padding: 1 });
-    this.bn1 = new BatchNorm2d(outChannels);
-    this.conv2 = new Conv2d(outChannels, outChannels, 3, { stride, padding: 1 });
-    this.bn2 = new BatchNorm2d(outChannels);
-  }
-  override forward(x: Tensor): Tensor {
-    let output = this.conv1(x);
-    output = F.relu(this.bn1(output));
-    output = this.conv2(output);
-    output = this.bn2(output);
-    return F.relu(x.add(output));
-  }
-}
-
 describe('exportOnnx: the seed models', () => {
   it('the perceptron (custom Linear, mm + add, sigmoid)', async () => {
     manualSeed(5);
-    const proto = await checkExport(new Perceptron(), [randn([2, 4])], dynamic, [randn([5, 4])]);
+    const proto = await checkExport(new Perceptron(4, 6, 3), [randn([2, 4])], dynamic, [randn([5, 4])]);
     expect(proto.graph!.initializer.map((t) => t.name)).toEqual(['layer1.w', 'layer1.b', 'layer2.w', 'layer2.b']);
     expect(proto.graph!.node.map((n) => n.opType)).toEqual(['MatMul', 'Add', 'Sigmoid', 'MatMul', 'Add']);
   });
