@@ -14,9 +14,8 @@ import * as vision from '@flint/vision';
 import { Adam, AdamW, Adagrad, RMSprop, SGD, type Optimizer } from '@flint/optim';
 import { loadCase, oracleCases, type OracleCase } from '../../../tests/oracle-cases.js';
 import { describeGpu, expectClose, useWebGPU } from './test-utils/gpu.js';
+import { callSequenceCase, flatten, positional, SEQUENCE_BUILDERS, type Cfg } from '../../../tests/oracle-sequence-calls.js';
 
-type Cfg = Record<string, any>;
-const opt = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
 class SeedLinear extends nn.Module {
   w: nn.Parameter;
@@ -57,47 +56,8 @@ const MODULES: Record<string, (c: Cfg) => nn.Module> = {
   tv_basic_block: (c) => new vision.ResidualBlock(c.inplanes, c.planes, { stride: c.stride }),
   group_norm: (c) => new nn.GroupNorm(c.num_groups, c.num_channels, { eps: c.eps, affine: c.affine }),
   embedding: (c) => new nn.Embedding(c.num_embeddings, c.embedding_dim, c.padding_idx === null ? {} : { paddingIdx: c.padding_idx }),
-  rnn_cell: (c) => new nn.RNNCell(c.input_size, c.hidden_size, { bias: c.bias, nonlinearity: c.nonlinearity }),
-  lstm_cell: (c) => new nn.LSTMCell(c.input_size, c.hidden_size, { bias: c.bias }),
-  gru_cell: (c) => new nn.GRUCell(c.input_size, c.hidden_size, { bias: c.bias }),
-  lstm: (c) => new nn.LSTM(c.input_size, c.hidden_size, opt({ numLayers: c.num_layers, bias: c.bias, batchFirst: c.batch_first, dropout: c.dropout, bidirectional: c.bidirectional, projSize: c.proj_size })),
-  gru: (c) => new nn.GRU(c.input_size, c.hidden_size, { numLayers: c.num_layers, bias: c.bias, batchFirst: c.batch_first, dropout: c.dropout, bidirectional: c.bidirectional }),
-  mha: (c) => new nn.MultiheadAttention(c.embed_dim, c.num_heads, opt({ dropout: c.dropout, bias: c.bias, addBiasKv: c.add_bias_kv, addZeroAttn: c.add_zero_attn, kdim: c.kdim, vdim: c.vdim, batchFirst: c.batch_first })),
-  transformer_encoder_layer: (c) =>
-    new nn.TransformerEncoderLayer(c.d_model, c.nhead, { dimFeedforward: c.dim_feedforward, dropout: c.dropout, activation: c.activation, layerNormEps: c.layer_norm_eps, batchFirst: c.batch_first, normFirst: c.norm_first }),
+  ...SEQUENCE_BUILDERS,
 };
-
-const MASKS: Record<string, string> = { attn_mask: 'attnMask', key_padding_mask: 'keyPaddingMask', src_mask: 'srcMask', src_key_padding_mask: 'srcKeyPaddingMask' };
-
-/** `input`, `input.0`, `input.1.0`, … as positional arguments (arrays nest). */
-function positional(data: Record<string, Tensor>): unknown[] {
-  if (data['input']) return [data['input']];
-  const root: unknown[] = [];
-  for (const key of Object.keys(data).filter((k) => /^input(\.\d+)+$/.test(k))) {
-    const path = key.split('.').slice(1).map(Number);
-    let node = root;
-    for (const i of path.slice(0, -1)) node = (node[i] ??= []) as unknown[];
-    node[path.at(-1)!] = data[key];
-  }
-  return root;
-}
-
-function flatten(value: unknown, suffix = ''): Map<string, Tensor | null> {
-  if (!Array.isArray(value)) return new Map([[suffix, value as Tensor | null]]);
-  return new Map(value.flatMap((v, i) => [...flatten(v, `${suffix}.${i}`)]));
-}
-
-function call(c: OracleCase, model: nn.Module | null, args: unknown[], data: Record<string, Tensor>): unknown {
-  const cfg = c.config as Cfg;
-  const m = Object.fromEntries(Object.entries(MASKS).filter(([k]) => data[k]).map(([k, camel]) => [camel, data[k]!]));
-  if (c.kind === 'sdpa') return F.scaledDotProductAttention(args[0] as Tensor, args[1] as Tensor, args[2] as Tensor, { ...m, dropoutP: cfg.dropout_p, isCausal: cfg.is_causal });
-  if (c.kind === 'mha') {
-    const [q, k, v] = cfg.self_attention ? [args[0], args[0], args[0]] : args;
-    return model!(q, k, v, opt({ ...m, needWeights: cfg.need_weights, averageAttnWeights: cfg.average_attn_weights }));
-  }
-  if (c.kind === 'transformer_encoder_layer') return Object.keys(m).length ? model!(...args, m) : model!(...args);
-  return model!(...args);
-}
 
 /** Loads `param.*`, runs in train mode, compares outputs, then every gradient of Σ output·grad_output, running stats, eval output. */
 async function checkModuleCase(c: OracleCase): Promise<void> {
@@ -113,7 +73,7 @@ async function checkModuleCase(c: OracleCase): Promise<void> {
   const args = positional(data);
   const leaves = [...flatten(args)].filter(([, t]) => t && t.dtype === 'float32') as [string, Tensor][];
   for (const [, t] of leaves) t.requiresGrad_();
-  const outputs = flatten(call(c, model, args, data));
+  const outputs = flatten(callSequenceCase(c, model, args, data));
   const name = (prefix: string, suffix: string) => (outputs.size === 1 && suffix === '' ? prefix : `${prefix}${suffix}`);
   let total: Tensor | null = null;
   for (const [suffix, out] of outputs) {
