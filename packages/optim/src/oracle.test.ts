@@ -7,43 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '@flint/tensor';
 import { loadCase, oracleCases, ORACLES, type OracleCase } from '../../../tests/oracle-cases.js';
-import { F, Linear, ReLU, Sequential, Tanh, type Module } from '@flint/nn';
-import { Adam, AdamW, RMSprop, Adagrad, SGD, type Optimizer } from './index.js';
+import { buildModel, buildOptimizer } from '../../../tests/oracle-optim-calls.js';
+import { F } from '@flint/nn';
 
 /** The optim and train cases of every oracle folder (tests/oracle-cases.ts). */
 const cases = oracleCases('optim', 'train');
-/** Builds `Sequential(Linear(3,4), Tanh(), Linear(4,2))` and the like from the config string. */
-function buildModel(spec: string): Module {
-  const inner = /^Sequential\((.*)\)$/.exec(spec.trim());
-  if (!inner) throw new Error(`oracle: unsupported model '${spec}'`);
-  const layers = [...inner[1]!.matchAll(/(\w+)\(([^)]*)\)/g)].map(([, name, args]) => {
-    const nums = args!.split(',').filter((s) => s.trim() !== '').map(Number);
-    if (name === 'Linear') return new Linear(nums[0]!, nums[1]!);
-    if (name === 'Tanh') return new Tanh();
-    if (name === 'ReLU') return new ReLU();
-    throw new Error(`oracle: unsupported layer '${name}'`);
-  });
-  return new Sequential(...layers);
-}
-
-function buildOptimizer(params: Tensor[], c: Record<string, any>): Optimizer<any> {
-  const common = { lr: c.lr, weightDecay: c.weight_decay };
-  switch (c.optimizer) {
-    case 'SGD':
-      return new SGD(params, { ...common, momentum: c.momentum, dampening: c.dampening, nesterov: c.nesterov });
-    case 'Adam':
-      return new Adam(params, { ...common, betas: c.betas, eps: c.eps, amsgrad: c.amsgrad });
-    case 'AdamW':
-      return new AdamW(params, { ...common, betas: c.betas, eps: c.eps, amsgrad: c.amsgrad });
-    case 'RMSprop':
-      return new RMSprop(params, { ...common, alpha: c.alpha, eps: c.eps, momentum: c.momentum, centered: c.centered });
-    case 'Adagrad':
-      return new Adagrad(params, { ...common, lrDecay: c.lr_decay, eps: c.eps });
-    default:
-      throw new Error(`oracle: unsupported optimizer '${c.optimizer}'`);
-  }
-}
-
 function compare(actual: Tensor | number[], expected: Tensor, c: OracleCase, label: string): void {
   const a = Array.isArray(actual) ? actual : Array.from(actual.dataSync());
   const e = Array.from(expected.dataSync());

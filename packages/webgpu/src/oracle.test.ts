@@ -11,9 +11,9 @@ import type { Tensor } from '@flint/tensor';
 import * as nn from '@flint/nn';
 import { F } from '@flint/nn';
 import * as vision from '@flint/vision';
-import { Adam, AdamW, Adagrad, RMSprop, SGD, type Optimizer } from '@flint/optim';
 import { loadCase, oracleCases, type OracleCase } from '../../../tests/oracle-cases.js';
 import { describeGpu, expectClose, useWebGPU } from './test-utils/gpu.js';
+import { buildModel, buildOptimizer } from '../../../tests/oracle-optim-calls.js';
 import { callSequenceCase, flatten, positional, SEQUENCE_BUILDERS, type Cfg } from '../../../tests/oracle-sequence-calls.js';
 
 
@@ -114,36 +114,6 @@ const LOSSES: Record<string, (x: Tensor, t: Tensor) => Tensor> = {
   mse: (x, t) => F.mseLoss(x, t),
   bce_with_logits: (x, t) => F.binaryCrossEntropyWithLogits(x, t),
 };
-
-function buildModel(spec: string): nn.Module {
-  const inner = /^Sequential\((.*)\)$/.exec(spec.trim())!;
-  const layers = [...inner[1]!.matchAll(/(\w+)\(([^)]*)\)/g)].map(([, n, a]) => {
-    const nums = a!.split(',').filter((s) => s.trim() !== '').map(Number);
-    if (n === 'Linear') return new nn.Linear(nums[0]!, nums[1]!);
-    if (n === 'Tanh') return new nn.Tanh();
-    if (n === 'ReLU') return new nn.ReLU();
-    throw new Error(`unsupported layer ${n}`);
-  });
-  return new nn.Sequential(...layers);
-}
-
-function buildOptimizer(params: Tensor[], c: Cfg): Optimizer<any> {
-  const common = { lr: c.lr, weightDecay: c.weight_decay };
-  switch (c.optimizer) {
-    case 'SGD':
-      return new SGD(params, { ...common, momentum: c.momentum, dampening: c.dampening, nesterov: c.nesterov });
-    case 'Adam':
-      return new Adam(params, { ...common, betas: c.betas, eps: c.eps, amsgrad: c.amsgrad });
-    case 'AdamW':
-      return new AdamW(params, { ...common, betas: c.betas, eps: c.eps, amsgrad: c.amsgrad });
-    case 'RMSprop':
-      return new RMSprop(params, { ...common, alpha: c.alpha, eps: c.eps, momentum: c.momentum, centered: c.centered });
-    case 'Adagrad':
-      return new Adagrad(params, { ...common, lrDecay: c.lr_decay, eps: c.eps });
-    default:
-      throw new Error(`unsupported optimizer ${c.optimizer}`);
-  }
-}
 
 const ord = (v: unknown): any => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
 
