@@ -1,5 +1,6 @@
 /** Command-line flags of the MNIST example, parsed and validated. */
 import { parseArgs } from 'node:util';
+import { intFlag, UsageError } from '@flint/example-common';
 
 export type ModelName = 'mlp' | 'cnn' | 'resnet';
 export type OptimizerName = 'sgd' | 'adam';
@@ -54,15 +55,10 @@ Options:
   --help                   print this help
 `;
 
-/** A bad command line: main prints the message and the usage, then exits with status 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
-function int(name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min} (got '${value}')`);
-  return n;
-}
+
+const int = intFlag;
 
 export function parseOptions(argv: readonly string[]): Options {
   let values: Record<string, string | boolean | undefined>;

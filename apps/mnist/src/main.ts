@@ -13,10 +13,10 @@ import { CrossEntropyLoss, type Module } from '@flint/nn';
 import { Adam, lrScheduler, SGD, type Optimizer } from '@flint/optim';
 import { DataLoader, Subset, type Dataset } from '@flint/data';
 import { datasets, transforms } from '@flint/vision';
-import { parseOptions, UsageError, USAGE, type Options } from './args.js';
+import { parseOptions, USAGE, type Options } from './args.js';
 import { buildModel } from './models.js';
 import { mnistOnnx } from './export-onnx.js';
-import { formatDuration, Progress } from '@flint/example-common';
+import { formatDuration, parseCommandLine, Progress } from '@flint/example-common';
 
 function mnistRoot(options: Options): string {
   if (options.data) return options.data;
@@ -81,18 +81,8 @@ async function evaluate(model: Module, loader: DataLoader<[Tensor, number]>) {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`error: ${err.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const options = parseCommandLine(argv, parseOptions, USAGE);
+  if (typeof options === 'number') return options;
   const t0 = performance.now();
   if (options.backend === 'webgpu') await import('@flint/webgpu');
   if (options.backend !== getBackend()) await setBackend(options.backend);

@@ -1,5 +1,6 @@
 /** Command-line flags of the names example, parsed and validated. */
 import { parseArgs } from 'node:util';
+import { intFlag, UsageError } from '@flint/example-common';
 
 export interface Options {
   epochs: number;
@@ -54,15 +55,10 @@ Options:
   --help              print this help
 `;
 
-/** A bad command line: main prints the message and the usage, then exits with status 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
-function int(name: string, value: string | undefined, min: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min} (got '${value}')`);
-  return n;
-}
+
+const int = (name: string, value: string | undefined, min: number, fallback: number): number => intFlag(name, value, min) ?? fallback;
 
 function num(name: string, value: string | undefined, ok: (x: number) => boolean, what: string, fallback: number): number {
   if (value === undefined) return fallback;

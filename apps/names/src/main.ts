@@ -11,8 +11,8 @@ import { writeFileSync } from 'node:fs';
 import { Generator, getBackend, manualSeed } from '@flint/tensor';
 import { AdamW, lrScheduler } from '@flint/optim';
 import { DataLoader, TensorDataset } from '@flint/data';
-import { formatDuration, Progress } from '@flint/example-common';
-import { parseOptions, UsageError, USAGE, type Options } from './args.js';
+import { formatDuration, parseCommandLine, Progress } from '@flint/example-common';
+import { parseOptions, USAGE, type Options } from './args.js';
 import { bigramLoss } from './bigram.js';
 import { loadNames } from './data.js';
 import { NamesGPT, type GPTConfig } from './model.js';
@@ -26,18 +26,8 @@ const TEST_FRACTION = 0.1;
 const BIGRAM_ALPHA = 1;
 
 function main(argv: string[]): number {
-  let options: Options;
-  try {
-    options = parseOptions(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`error: ${err.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const options = parseCommandLine(argv, parseOptions, USAGE);
+  if (typeof options === 'number') return options;
   const t0 = performance.now();
   manualSeed(options.seed);
   const names = loadNames();

@@ -1,5 +1,6 @@
 /** Command-line flags of the tagger, parsed and validated. */
 import { parseArgs } from 'node:util';
+import { intFlag, UsageError } from '@flint/example-common';
 
 export interface Options {
   epochs: number;
@@ -68,15 +69,8 @@ Options:
   --help            print this help
 `;
 
-/** A bad command line: main prints the message and the usage, then exits with status 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
-function int(name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min} (got '${value}')`);
-  return n;
-}
 
 function real(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -86,6 +80,8 @@ function real(name: string, value: string | undefined, min: number, max: number)
 }
 
 const INT_FLAGS = ['epochs', 'max-steps', 'batch-size', 'hidden', 'layers', 'word-dim', 'suffix-dim', 'shape-dim', 'min-count', 'test-files', 'val-files', 'seed'] as const;
+
+const int = intFlag;
 
 export function parseOptions(argv: readonly string[]): Options {
   let values: Record<string, string | boolean | undefined>;

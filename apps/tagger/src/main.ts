@@ -11,8 +11,8 @@
 import { writeFileSync } from 'node:fs';
 import { getBackend, manualSeed } from '@flint/tensor';
 import { Adam, lrScheduler } from '@flint/optim';
-import { formatDuration } from '@flint/example-common';
-import { parseOptions, UsageError, USAGE, type Options } from './args.js';
+import { formatDuration, parseCommandLine } from '@flint/example-common';
+import { parseOptions, USAGE, type Options } from './args.js';
 import { Tagger } from './model.js';
 import { mulberry32, prepare, type Prepared } from './split.js';
 import { batchIndices } from './batches.js';
@@ -37,18 +37,8 @@ function exportPrepared(path: string, data: Prepared, options: Options): void {
 }
 
 function main(argv: string[]): number {
-  let options: Options;
-  try {
-    options = parseOptions(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`error: ${err.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const options = parseCommandLine(argv, parseOptions, USAGE);
+  if (typeof options === 'number') return options;
   const t0 = performance.now();
   const o = options;
   const data = prepare({ seed: o.seed, testFiles: o.testFiles, valFiles: o.valFiles, minCount: o.minCount });
