@@ -68,4 +68,5 @@ describe('threads', () => {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
     expect(out.trim()).toBe('2 64x64');
   });
+  it.todo('threads in the browser: the web app serves COOP/COEP in dev and preview and shows the thread count it got');
 });

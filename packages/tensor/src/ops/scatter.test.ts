@@ -20,4 +20,5 @@ describe('scatter', () => {
     expect(() => scatter(x, 0, int([[0, 0]]), x.int())).toThrow(/Expected self.dtype to be equal to src.dtype/);
     expect(() => scatter(x, 0, int([[0, 0, 0]]), x)).toThrow(/Expected index \[1, 3\] to be smaller than self \[2, 2\]/);
   });
+  it.todo("scatter's reduce option ('add', 'multiply')");
 });
