@@ -116,8 +116,10 @@ async function main() {
 
   await page.goto(url);
   await page.waitForFunction(() => document.querySelector('#train')?.textContent === 'Train', null, { timeout: 60_000 });
-  const backend = await page.evaluate(() => window.flintDemo.backend);
-  log(`page ready, backend ${backend}`);
+  const { backend, threads, crossOriginIsolated } = await page.evaluate(() => window.flintDemo);
+  log(`page ready, backend ${backend}, ${threads} thread(s), cross-origin isolated: ${crossOriginIsolated}`);
+  if (!crossOriginIsolated) fail('the page is not cross-origin isolated (COOP/COEP headers missing)');
+  if (!(threads >= 1)) fail(`the page reports ${threads} threads`);
   if (backend !== 'wasm') fail(`expected the wasm backend, got '${backend}' (${errors.join('; ')})`);
 
   const t0 = Date.now();

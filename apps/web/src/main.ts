@@ -6,7 +6,7 @@
 import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { Generator, getBackend, manualSeed, ready, setWasmPaths, tensor } from '@flint/tensor';
+import { Generator, getBackend, getNumThreads, manualSeed, ready, setWasmPaths, tensor } from '@flint/tensor';
 import { noGrad } from '@flint/autograd';
 import { CrossEntropyLoss } from '@flint/nn';
 import { Adam } from '@flint/optim';
@@ -26,7 +26,9 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const trainButton = $<HTMLButtonElement>('train');
 const status = $<HTMLSpanElement>('status');
 const chart = $<HTMLCanvasElement>('chart');
-$('backend').textContent = getBackend() === 'wasm' ? 'wasm (WASM-SIMD)' : getBackend();
+const threads = getNumThreads();
+const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+$('backend').textContent = `${getBackend() === 'wasm' ? 'wasm (WASM-SIMD)' : getBackend()}, ${threads} thread${threads === 1 ? '' : 's'}${isolated ? '' : ' (not cross-origin isolated)'}`;
 $('backend').dataset.backend = getBackend();
 
 async function fetchBytes(name: string): Promise<Uint8Array> {
@@ -53,6 +55,8 @@ const testLoader = new DataLoader(test, { batchSize: 100 });
 /** What the page shows, also read by the end-to-end test (`window.flintDemo`). */
 const state = {
   backend: getBackend(),
+  threads,
+  crossOriginIsolated: isolated,
   step: 0,
   epoch: 0,
   running: false,

@@ -68,5 +68,5 @@ describe('threads', () => {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
     expect(out.trim()).toBe('2 64x64');
   });
-  it.todo('threads in the browser: the web app serves COOP/COEP in dev and preview and shows the thread count it got');
+  it.todo('more than half the cores in a browser: tfjs caps the count at navigator.hardwareConcurrency / 2 (1 on a 2-core machine)');
 });
