@@ -17,6 +17,7 @@
  * length (quoted text from the file is cut at 100 characters) and says what was expected.
  */
 import { JsonNumber, JsonSyntaxError, MAX_DEPTH, parseJson, type JsonObject, type JsonValue } from './safetensors-json.js';
+import { halfToFloat } from './float16.js';
 
 /** The dtypes Flint loads (F32/F64/F16/BF16 as float32; I64/I32/I16/I8/U8 as int32; BOOL as bool). */
 export type SafetensorsDtype = 'F32' | 'I32' | 'I64' | 'BOOL' | 'F64' | 'U8' | 'I8' | 'I16' | 'F16' | 'BF16';
@@ -396,15 +397,6 @@ function count(t: RawTensor, name?: string, source?: string): number {
 }
 const scratch = new DataView(new ArrayBuffer(4));
 
-/** IEEE 754 binary16 bits -> number (subnormals, ±0, ±Infinity and NaN included); `torch.float16`. */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
 
 /** bfloat16 bits are the top 16 bits of a float32 (`torch.bfloat16`). */
 function bf16ToFloat(h: number): number {

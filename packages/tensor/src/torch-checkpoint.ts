@@ -35,6 +35,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DType } from './dtype.js';
+import { halfToFloat } from './float16.js';
 import { PickleError, PyCallable, PyDict, Pickler, pyType, unpickle } from './pickle.js';
 import type { Storage } from './storage.js';
 import { numelOf } from './strided.js';
@@ -431,14 +432,6 @@ function decodeStorage(raw: Uint8Array, s: StorageRef, little: boolean, fail: (m
   return fail(`${where()}: unsupported dtype`);
 }
 
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
 
 /** Pass 3: the Flint objects. Only backend allocation can fail here; then every tensor made is freed. */
 function build(root: unknown, decoded: Map<StorageRef, Float32Array | Int32Array | Uint8Array>): unknown {
