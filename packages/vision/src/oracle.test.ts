@@ -13,17 +13,8 @@ import { noGrad } from '@flint/autograd';
 import type { Module } from '@flint/nn';
 import type { Tensor } from '@flint/tensor';
 import { AdaptiveAvgPool1d, AdaptiveMaxPool2d, PixelShuffle, PixelUnshuffle, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, ResidualBlock, Upsample, F, resnet18 } from './index.js';
-import { ORACLES, expectClose, loadTensors, readJson } from './test-utils/compare.js';
-
-interface OracleCase {
-  name: string;
-  kind: string;
-  file: string;
-  config: Record<string, any>;
-  atol: number;
-  rtol: number;
-  dir: URL;
-}
+import { ORACLES, expectClose, readJson } from './test-utils/compare.js';
+import { loadCase, oracleCases } from '../../../tests/oracle-cases.js';
 
 /** Module kinds: the layer built from the case's config (PyTorch's snake_case keys). */
 const builders: Record<string, (c: Record<string, any>) => Module> = {
@@ -65,11 +56,7 @@ function options(o: Record<string, unknown>): Record<string, any> {
 }
 
 const kinds = [...Object.keys(builders), ...Object.keys(calls)];
-const cases = ORACLES.flatMap(({ label, dir }) =>
-  readJson<{ cases: OracleCase[] }>(new URL('cases.json', dir))
-    .cases.filter((c) => kinds.includes(c.kind))
-    .map((c) => ({ ...c, name: `${label}/${c.name}`, dir })),
-);
+const cases = oracleCases(...kinds);
 
 /** A result as the oracle names it: `output` for one tensor, `output.N` for an array. */
 function flatten(value: unknown, prefix: string): [string, Tensor][] {
@@ -84,7 +71,7 @@ describe('vision layers match the PyTorch oracle', () => {
 
   for (const c of cases) {
     it(c.name, () => {
-      const data = loadTensors(new URL(c.file, c.dir));
+      const data = loadCase(c);
       const close = (a: Tensor, key: string) => expectClose(a, data[key]!, `${c.name} ${key}`, c.atol, c.rtol);
       const m = c.kind in builders ? builders[c.kind]!(c.config) : null;
       const params = Object.fromEntries(Object.entries(data).filter(([k]) => k.startsWith('param.')).map(([k, v]) => [k.slice(6), v]));
