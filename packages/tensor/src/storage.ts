@@ -446,6 +446,8 @@ function transposeAny(x: tf.Tensor, perm: number[]): tf.Tensor {
 }
 
 function broadcastAny(x: tf.Tensor, shape: number[]): tf.Tensor {
-  // A broadcasting add of zeros: WASM's Tile / BroadcastTo kernels run a scalar loop.
-  return viaInt(x, (v) => tf.add(v, tf.fill(shape, 0, v.dtype)));
+  // A broadcasting add of zeros: WASM's Tile / BroadcastTo kernels run a scalar loop. A bool
+  // goes through float32 0/1 (exact), as int32 broadcasting is a scalar loop too.
+  if (x.dtype === 'bool') return tf.notEqual(tf.add(tf.cast(x, 'float32'), tf.fill(shape, 0, 'float32')), 0);
+  return tf.add(x, tf.fill(shape, 0, x.dtype));
 }
