@@ -102,7 +102,7 @@ function viewBytes(cell: Cell, t: tf.Tensor): number {
 function freeCell(cell: Cell): void {
   dropViews(cell);
   if (cell.data !== null) {
-    cell.data.dispose();
+    release(cell.data);
     cell.data = null;
     resident.delete(cell);
     residentBytes -= cell.bytes;
@@ -120,11 +120,8 @@ function offload(cell: Cell): boolean {
   const data = cell.data!;
   if (!canReadSync(data)) {
     if (!downloading.has(data)) {
-      downloading.add(data);
-      data.data().then(
-        () => downloading.delete(data),
-        () => downloading.delete(data),
-      );
+      const done = () => void downloading.delete(data);
+      downloading.set(data, data.data().then(done, done));
     }
     return false;
   }
@@ -138,8 +135,18 @@ function offload(cell: Cell): boolean {
   return true;
 }
 
-/** Backend tensors whose values are on their way to the CPU (see `offload`). */
-const downloading = new WeakSet<tf.Tensor>();
+/** Backend tensors whose values are on their way to the CPU (see `offload`), with the download. */
+const downloading = new Map<tf.Tensor, Promise<void>>();
+
+/**
+ * Disposes a cell's backend data, after its download if one is under way: the backend must not
+ * free a buffer it is still reading back.
+ */
+function release(data: tf.Tensor): void {
+  const pending = downloading.get(data);
+  if (pending) void pending.then(() => data.dispose());
+  else data.dispose();
+}
 
 /**
  * One sweep: storages and materialised views unused for `RETAIN_SWEEPS` sweeps leave backend
@@ -338,7 +345,7 @@ export class Storage {
   private replace(next: tf.Tensor): void {
     const cell = this.cell;
     dropViews(cell);
-    cell.data!.dispose();
+    release(cell.data!);
     cell.data = tf.keep(next);
     cell.use = epoch;
     this.version++;
