@@ -89,7 +89,7 @@ function dropViews(cell: Cell): void {
   if (cell.views === null) return;
   for (const v of cell.views.values()) {
     residentBytes -= viewBytes(cell, v.data);
-    v.data.dispose();
+    release(v.data);
   }
   cell.views = null;
 }
@@ -119,10 +119,7 @@ function freeCell(cell: Cell): void {
 function offload(cell: Cell): boolean {
   const data = cell.data!;
   if (!canReadSync(data)) {
-    if (!downloading.has(data)) {
-      const done = () => void downloading.delete(data);
-      downloading.set(data, data.data().then(done, done));
-    }
+    void download(data).catch(() => {});
     return false;
   }
   dropViews(cell);
@@ -135,17 +132,33 @@ function offload(cell: Cell): boolean {
   return true;
 }
 
-/** Backend tensors whose values are on their way to the CPU (see `offload`), with the download. */
-const downloading = new Map<tf.Tensor, Promise<void>>();
+/** Backend tensors whose values are on their way to the CPU, with the download. */
+const downloading = new Map<tf.Tensor, Promise<HostArray>>();
 
 /**
- * Disposes a cell's backend data, after its download if one is under way: the backend must not
- * free a buffer it is still reading back.
+ * The values of a backend tensor, read asynchronously (`await t.data()`, `offload`). The tensor is
+ * registered while the read is under way, so `release` keeps it until the read ends: a backend
+ * read whose buffer is freed midway throws (tfjs-webgpu).
+ */
+export function download(data: tf.Tensor): Promise<HostArray> {
+  let pending = downloading.get(data);
+  if (pending === undefined) {
+    pending = data.data() as Promise<HostArray>;
+    downloading.set(data, pending);
+    const done = () => void downloading.delete(data);
+    pending.then(done, done);
+  }
+  return pending;
+}
+
+/**
+ * Disposes a backend tensor of a storage (its data or a materialised view), after its download
+ * if one is under way.
  */
 function release(data: tf.Tensor): void {
   const pending = downloading.get(data);
-  if (pending) void pending.then(() => data.dispose());
-  else data.dispose();
+  if (pending === undefined) data.dispose();
+  else pending.then(() => data.dispose(), () => data.dispose());
 }
 
 /**
@@ -162,7 +175,7 @@ export function sweep(): void {
       for (const [key, v] of cell.views) {
         if (v.use < oldest) {
           residentBytes -= viewBytes(cell, v.data);
-          v.data.dispose();
+          release(v.data);
           cell.views.delete(key);
         }
       }
@@ -186,7 +199,7 @@ export function offloadAll(): void {
  */
 export async function offloadAllAsync(): Promise<void> {
   const cells = [...resident];
-  await Promise.all(cells.map((cell) => cell.data?.data()));
+  await Promise.all(cells.map((cell) => (cell.data === null ? null : download(cell.data))));
   for (const cell of cells) if (cell.data !== null) offload(cell);
 }
 
@@ -275,7 +288,7 @@ export class Storage {
     if (views?.get(key) !== entry || --entry.holders > 0) return;
     views.delete(key);
     residentBytes -= viewBytes(this.cell, entry.data);
-    entry.data.dispose();
+    release(entry.data);
   }
 
   /**

@@ -40,7 +40,7 @@ import { castTo, normDim, sameShape, shareData, type TensorOrScalar } from './op
 import { callingOp } from './op-name.js';
 import { canReadSync, readSync, valuesForCheck } from './readback.js';
 import { fillNormal, fillUniform } from './random.js';
-import { Storage, overlapError, type CachedView } from './storage.js';
+import { Storage, download, overlapError, type CachedView } from './storage.js';
 import { contiguousGeometry, hasOverlap, isContiguous, numelOf, viewKey, type Geometry } from './strided.js';
 
 export type Dims = number | readonly number[];
@@ -312,7 +312,7 @@ export class Tensor {
   /** `item()` without blocking: works on every backend. */
   async itemAsync(): Promise<number> {
     this._checkOneElement('itemAsync');
-    return (await this._data.data())[0] as number;
+    return (await download(this._data))[0] as number;
   }
   private _checkOneElement(op: string): void {
     if (this.numel() !== 1) {
@@ -328,7 +328,7 @@ export class Tensor {
   }
   /** Like `dataSync()`, without blocking: works on every backend. */
   async data(): Promise<Float32Array | Int32Array | Uint8Array> {
-    return (await this._data.data()) as Float32Array | Int32Array | Uint8Array;
+    return download(this._data);
   }
   /**
    * Nested JS arrays (`tolist()`); bools become `true`/`false`. On a backend that cannot read

@@ -35,6 +35,26 @@ describeGpu('on webgpu', () => {
     expect(await T.tensor([true, false]).tolistAsync()).toEqual([true, false]);
   });
 
+  it('a tensor freed or written while its read is under way: the read ends with the values, the memory is freed after', async () => {
+    // What the finalizer of a dropped tensor, or a sweep, may do while a read is in flight.
+    const src = T.tensor([1, 2, 3]);
+    const before = T.memory().numTensors;
+    const a = src.mul(2);
+    const column = a.reshape([3, 1]);
+    const view = column.expand([3, 2]);
+    const reads = [a.data(), view.tolistAsync()];
+    for (const t of [view, column, a]) t.dispose();
+    expect(Array.from(await reads[0]! as Float32Array)).toEqual([2, 4, 6]);
+    expect(await reads[1]).toEqual([[2, 2], [4, 4], [6, 6]]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(T.memory().numTensors).toBe(before);
+    const b = T.tensor([1, 2]).mul(3);
+    const read = b.data();
+    b.add_(1);
+    expect(Array.from(await read)).toEqual([3, 6]);
+    expect(await b.tolistAsync()).toEqual([4, 7]);
+  });
+
   it('synchronous reads of GPU memory throw an error naming the asynchronous form', async () => {
     const x = T.tensor([1, 2, 3]).mul(2);
     expect(() => x.sum().item()).toThrow(/^item: the 'webgpu' backend cannot read GPU memory synchronously; use `await t\.itemAsync\(\)`/);
