@@ -295,8 +295,15 @@ export class Module {
    * the module or its tensors afterwards is an error; tensors shared with another module go too.
    */
   dispose(): void {
+    for (const m of this.modules()) m._freeCaches();
     for (const t of [...this.parameters(), ...this.buffers()]) t.dispose();
   }
+
+  /**
+   * @internal Frees what this module keeps beyond its parameters and buffers (e.g. Conv2d's
+   * inference fold of a BatchNorm); `dispose()` calls it on the module and every submodule.
+   */
+  _freeCaches(): void {}
 
   [Symbol.dispose](): void {
     this.dispose();

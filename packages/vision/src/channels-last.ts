@@ -13,6 +13,7 @@ import { Bottleneck } from './bottleneck.js';
 import { Conv2d } from './conv2d.js';
 import { MaxPool2d } from './pooling.js';
 import { ResidualBlock } from './residual-block.js';
+import { foldedConvBatchNorm } from './fold-batch-norm.js';
 
 /** Whether `m` and everything under it can run channels-last as it is configured now. */
 export function supportsChannelsLast(m: Module): boolean {
@@ -26,32 +27,48 @@ export function supportsChannelsLast(m: Module): boolean {
   return ok && m.children().every(supportsChannelsLast);
 }
 
-/** Runs a module that `supportsChannelsLast` on `[N, H, W, C]` input, without autograd. */
+/**
+ * Runs a module that `supportsChannelsLast` on `[N, H, W, C]` input, without autograd. A Conv2d
+ * followed by a BatchNorm2d (and a ReLU) runs as one convolution with the normalisation folded
+ * into its filter and bias (fold-batch-norm.ts) and the ReLU fused.
+ */
 export function forwardChannelsLast(m: Module, h: Tensor): Tensor {
-  if (m instanceof Conv2d) {
-    return conv2d(h, m.weight, m.bias, { stride: m.stride, padding: m.padding, dilation: m.dilation, groups: m.groups, channelsLast: true });
+  if (m instanceof Sequential) return forwardChain(m.children(), h);
+  if (m instanceof ResidualBlock) {
+    const identity = m.downsample ? forwardChannelsLast(m.downsample, h) : h;
+    return forwardChain([m.conv1, m.bn1, m.relu, m.conv2, m.bn2], h).add(identity).relu();
   }
+  if (m instanceof Bottleneck) {
+    const identity = m.downsample ? forwardChannelsLast(m.downsample, h) : h;
+    return forwardChain([m.conv1, m.bn1, m.relu, m.conv2, m.bn2, m.relu, m.conv3, m.bn3], h).add(identity).relu();
+  }
+  if (m instanceof Conv2d) return conv2d(h, m.weight, m.bias, { ...convOptions(m), channelsLast: true });
   if (m instanceof BatchNorm2d) return batchNormEval(m, h);
   if (m instanceof ReLU) return h.relu();
   if (m instanceof MaxPool2d) {
     return maxPool2d(h, m.kernelSize, { stride: m.stride, padding: m.padding, ceilMode: m.ceilMode, channelsLast: true });
   }
-  if (m instanceof Sequential) return m.children().reduce((x, child) => forwardChannelsLast(child, x), h);
-  if (m instanceof ResidualBlock) {
-    const identity = m.downsample ? forwardChannelsLast(m.downsample, h) : h;
-    const out = batchNormEval(m.bn2, conv(m.conv2, batchNormEval(m.bn1, conv(m.conv1, h)).relu()));
-    return out.add(identity).relu();
-  }
-  if (m instanceof Bottleneck) {
-    const identity = m.downsample ? forwardChannelsLast(m.downsample, h) : h;
-    let out = batchNormEval(m.bn1, conv(m.conv1, h)).relu();
-    out = batchNormEval(m.bn2, conv(m.conv2, out)).relu();
-    return batchNormEval(m.bn3, conv(m.conv3, out)).add(identity).relu();
-  }
   throw new TypeError(`forwardChannelsLast: ${m._getName()} has no channels-last path`);
 }
 
-const conv = (m: Conv2d, h: Tensor): Tensor => forwardChannelsLast(m, h);
+/** `modules` one after the other on `[N, H, W, C]` input, each Conv2d → BatchNorm2d (→ ReLU) as one fused convolution. */
+export function forwardChain(modules: readonly Module[], h: Tensor): Tensor {
+  for (let i = 0; i < modules.length; i++) {
+    const m = modules[i]!;
+    const bn = modules[i + 1];
+    if (m instanceof Conv2d && bn instanceof BatchNorm2d) {
+      const relu = modules[i + 2] instanceof ReLU;
+      const folded = foldedConvBatchNorm(m, bn);
+      h = conv2d(h, folded.weight, folded.bias, { ...convOptions(m), channelsLast: true, relu });
+      i += relu ? 2 : 1;
+    } else {
+      h = forwardChannelsLast(m, h);
+    }
+  }
+  return h;
+}
+
+const convOptions = (m: Conv2d) => ({ stride: m.stride, padding: m.padding, dilation: m.dilation, groups: m.groups });
 
 /** Eval-mode BatchNorm on the last axis: x·scale + shift, scale = γ/√(running_var + ε), shift = β - running_mean·scale. */
 function batchNormEval(m: BatchNorm2d, h: Tensor): Tensor {

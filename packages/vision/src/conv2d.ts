@@ -1,6 +1,7 @@
 /** `Conv2d` (`torch.nn.Conv2d`). */
 import { conv2d, pad, type PadMode, type Tensor } from '@flint/tensor';
 import { registerConvParameters, resetConvParameters } from './conv-params.js';
+import { releaseFold } from './fold-batch-norm.js';
 import { Module, Parameter } from '@flint/nn';
 import { named, pair, py } from './repr.js';
 
@@ -76,6 +77,11 @@ export class Conv2d extends Module {
 
   resetParameters(): void {
     resetConvParameters(this.weight, this.bias);
+  }
+
+  /** @internal The BatchNorm fold cached for inference (fold-batch-norm.ts) goes with `dispose()`. */
+  override _freeCaches(): void {
+    releaseFold(this);
   }
 
   override forward(input: Tensor): Tensor {

@@ -3,6 +3,7 @@ import { isfinite, manualSeed, randn, type Tensor } from '@flint/tensor';
 import { noGrad } from '@flint/autograd';
 import { F } from '@flint/nn';
 import { BatchNorm2d, Bottleneck, ResNet, ResidualBlock, resnet18, resnet50 } from './index.js';
+import { foldedConvBatchNorm } from './fold-batch-norm.js';
 
 describe('ResNet', () => {
   it('ResidualBlock has torchvision BasicBlock keys and a downsample only when needed', () => {
@@ -82,6 +83,37 @@ describe('ResNet inference in channels-last layout', () => {
       expect(cl.shape).toEqual(nchw.shape);
       expect(maxDiff(cl, nchw)).toBeLessThan(1e-4);
     }
+  });
+
+  it('refolds the BatchNorms when the weights or running stats change (an optimizer step, a train-mode batch, loadStateDict)', () => {
+    manualSeed(3);
+    const model = resnet18({ numClasses: 4 });
+    const x = randn([2, 3, 32, 32]);
+    const check = () => {
+      model.eval();
+      const cl = noGrad(() => model(x));
+      expect(maxDiff(cl, model(x).detach())).toBeLessThan(1e-4);
+      return cl;
+    };
+    const before = check();
+    model.train();
+    model(x); // a train-mode batch moves every running stat
+    noGrad(() => {
+      for (const p of model.parameters()) p.add_(randn(p.shape).mul(0.01)); // as an optimizer step writes them
+    });
+    const after = check();
+    expect(maxDiff(before, after)).toBeGreaterThan(1e-3);
+    model.loadStateDict(resnet18({ numClasses: 4 }).stateDict());
+    check();
+  });
+
+  it('Conv2d.dispose() frees its folded filter and bias', () => {
+    const block = new ResidualBlock(8, 8);
+    const folded = foldedConvBatchNorm(block.conv1, block.bn1);
+    expect(foldedConvBatchNorm(block.conv1, block.bn1)).toBe(folded); // cached while nothing changes
+    block.dispose();
+    expect(() => folded.weight.add(1)).toThrow(/disposed/);
+    expect(() => folded.bias.add(1)).toThrow(/disposed/);
   });
 
   it('falls back to the NCHW path when a submodule has a hook', () => {

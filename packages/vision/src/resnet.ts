@@ -9,7 +9,7 @@ import { isGradEnabled } from '@flint/autograd';
 import { Linear, Module, ReLU, Sequential, init } from '@flint/nn';
 import { _BatchNorm, BatchNorm2d } from './batch-norm.js';
 import { Bottleneck } from './bottleneck.js';
-import { forwardChannelsLast, supportsChannelsLast } from './channels-last.js';
+import { forwardChain, supportsChannelsLast } from './channels-last.js';
 import { Conv2d } from './conv2d.js';
 import { AdaptiveAvgPool2d, MaxPool2d } from './pooling.js';
 import { ResidualBlock, conv1x1, type BlockOptions } from './residual-block.js';
@@ -86,10 +86,14 @@ export class ResNet extends Module {
     }
   }
 
+  /** The modules before the pooling, in order. */
+  private trunk(): Module[] {
+    return [this.conv1, this.bn1, this.relu, this.maxpool, this.layer1, this.layer2, this.layer3, this.layer4];
+  }
+
   private channelsLastReady(): boolean {
     const pooled = this.avgpool.constructor === AdaptiveAvgPool2d && [this.avgpool.outputSize].flat().every((s) => s === 1);
-    const trunk = [this.conv1, this.bn1, this.relu, this.maxpool, this.layer1, this.layer2, this.layer3, this.layer4];
-    return pooled && this.avgpool._forwardHooks.size === 0 && this.avgpool._forwardPreHooks.size === 0 && trunk.every(supportsChannelsLast);
+    return pooled && this.avgpool._forwardHooks.size === 0 && this.avgpool._forwardPreHooks.size === 0 && this.trunk().every(supportsChannelsLast);
   }
 
   /** `_make_layer`: `blocks` blocks of width `planes`, the first strided (or dilated) with a shortcut if needed. */
@@ -115,9 +119,7 @@ export class ResNet extends Module {
       // Inference: the whole trunk in channels-last layout (channels-last.ts), then a global mean.
       // No hook can see the trunk's intermediates, so, as in any composite op, they are freed at once.
       const pooled = scope(() => {
-        const h = forwardChannelsLast(this.layer4, forwardChannelsLast(this.layer3, forwardChannelsLast(this.layer2, forwardChannelsLast(this.layer1,
-          forwardChannelsLast(this.maxpool, forwardChannelsLast(this.relu, forwardChannelsLast(this.bn1, forwardChannelsLast(this.conv1, x.permute(0, 2, 3, 1)))))))));
-        return h.mean([1, 2]);
+        return forwardChain(this.trunk(), x.permute(0, 2, 3, 1)).mean([1, 2]);
       });
       return this.fc(pooled);
     }

@@ -42,6 +42,11 @@ export interface Conv2dOptions {
    * not record it (default false).
    */
   channelsLast?: boolean;
+  /**
+   * Flint: ReLU applied to the output inside the convolution kernel (PyTorch's fused inference
+   * module `torch.ao.nn.intrinsic.ConvReLU2d`). Inference only, like `channelsLast` (default false).
+   */
+  relu?: boolean;
 }
 
 /** The attributes `conv2d` records for autograd, all resolved. */
@@ -141,8 +146,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   const stride = pair(options.stride ?? 1, 'stride', op);
   const dilation = pair(options.dilation ?? 1, 'dilation', op);
   const cl = options.channelsLast ?? false;
-  if (cl && willRecord([input, weight, bias])) {
-    throw new Error(`${op}: channelsLast is an inference layout that autograd does not record; run it under noGrad`);
+  const relu = options.relu ?? false;
+  if ((cl || relu) && willRecord([input, weight, bias])) {
+    throw new Error(`${op}: ${cl ? 'channelsLast is an inference layout' : 'relu is an inference fusion'} that autograd does not record; run it under noGrad`);
   }
   const [n, c, h, w] = (cl ? [input.shape[0], input.shape[3], input.shape[1], input.shape[2]] : input.shape) as [number, number, number, number];
   const [o, cg, kh, kw] = weight.shape as [number, number, number, number];
@@ -173,14 +179,12 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   const filter = groups === 1 && weight._kept && !willRecord([input, weight, bias]) ? weight._derivedData('conv2d.hwio', toHWIO) : null;
   const data = tf.tidy(() => {
     const xn = cl ? (input._data as tf.Tensor4D) : toNHWC(input._data);
-    let y = convNHWC(xn, weight._data, attrs, n, filter);
-    if (bias) y = tf.add(y, bias._data);
+    const y = convNHWC(xn, weight._data, attrs, n, filter, bias?._data ?? null, relu);
     return cl ? y : toNCHW(y);
   });
   return record('conv2d', new Tensor(data), bias ? [input, weight, bias] : [input, weight], attrs);
 }
 
-/** The convolution itself on channels-last data (inside a `tf.tidy`). */
 /**
  * A convolution on 1×1 activations with a 1×1 output (ResNet's layer 4 on 32×32 images) as one
  * plain 2-D matMul: only the tap that lands on the input (if any) contributes, so the output is
@@ -204,7 +208,12 @@ function pointConvAsMatMul(x: tf.Tensor4D, filter: tf.Tensor4D, a: Conv2dAttrs):
   });
 }
 
-function convNHWC(x: tf.Tensor4D, weight: tf.Tensor, a: Conv2dAttrs, n: number, filter: tf.Tensor | null = null): tf.Tensor4D {
+/**
+ * The convolution on channels-last data, plus `bias` and the ReLU when given (inside a `tf.tidy`).
+ * An ungrouped convolution adds them in the kernel (tfjs's FusedConv2D: XNNPACK starts its sums at
+ * the bias and clamps at 0); the other forms add them after.
+ */
+function convNHWC(x: tf.Tensor4D, weight: tf.Tensor, a: Conv2dAttrs, n: number, filter: tf.Tensor | null, bias: tf.Tensor | null, relu: boolean): tf.Tensor4D {
   const { stride, padding, dilation, groups } = a;
   const [o, cg, kh, kw] = weight.shape as [number, number, number, number];
   const c = cg * groups;
@@ -213,14 +222,20 @@ function convNHWC(x: tf.Tensor4D, weight: tf.Tensor, a: Conv2dAttrs, n: number, 
   const both = (stride[0] > 1 || stride[1] > 1) && (dilation[0] > 1 || dilation[1] > 1);
   const s: [number, number] = both ? [1, 1] : stride;
   let y: tf.Tensor4D;
+  let fused = false;
   if (groups === 1) {
     const hwio = (filter ?? toHWIO(weight)) as tf.Tensor4D;
     const point = pointConvAsMatMul(x, hwio, a);
     if (point) {
       if (hwio !== filter) hwio.dispose();
-      return point;
+      y = point;
+    } else if (bias || relu) {
+      const activation = relu ? 'relu' : 'linear';
+      y = tf.fused.conv2d({ x, filter: hwio, strides: s, pad, dataFormat: 'NHWC', dilations: dilation, bias: bias ?? undefined, activation });
+      fused = true;
+    } else {
+      y = tf.conv2d(x, hwio, s, pad, 'NHWC', dilation);
     }
-    y = tf.conv2d(x, hwio, s, pad, 'NHWC', dilation);
   } else if (groups === c && cg === 1) {
     // Depthwise: output channel q*m + j reads input channel q; tfjs wants [kh, kw, C, m].
     const m = o / c;
@@ -235,7 +250,8 @@ function convNHWC(x: tf.Tensor4D, weight: tf.Tensor, a: Conv2dAttrs, n: number, 
     const [, hh, ww, oo] = y.shape;
     y = tf.stridedSlice(y, [0, 0, 0, 0], [n, hh, ww, oo], [1, stride[0], stride[1], 1]) as tf.Tensor4D;
   }
-  return y;
+  if (!fused && bias) y = tf.add(y, bias);
+  return !fused && relu ? tf.relu(y) : y;
 }
 
 // ---- pad ------------------------------------------------------------------------------------
