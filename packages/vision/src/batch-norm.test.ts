@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { noGrad } from '@flint/autograd';
-import { manualSeed, randn } from '@flint/tensor';
-import { BatchNorm1d, BatchNorm2d } from './index.js';
+import { enableGrad, grad, gradcheck, noGrad } from '@flint/autograd';
+import { manualSeed, randn, type Tensor } from '@flint/tensor';
+import { BatchNorm1d, BatchNorm2d, F } from './index.js';
 
 describe('BatchNorm', () => {
   it('prints as PyTorch and has PyTorch state-dict keys', () => {
@@ -42,6 +42,26 @@ describe('BatchNorm', () => {
     bn(b);
     const expected = a.mean(0).add(b.mean(0)).div(2).tolist() as number[];
     (bn.running_mean!.tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+  });
+
+  it('training mode passes gradcheck (input, weight, bias; 2-D and 4-D input), and a second backward through it', () => {
+    manualSeed(5);
+    for (const shape of [[6, 3], [3, 2, 3, 2]]) {
+      const x = randn(shape).requiresGrad_();
+      const w = randn([shape[1]!]).requiresGrad_();
+      const b = randn([shape[1]!]).requiresGrad_();
+      const fn = (xi: Tensor, wi: Tensor, bi: Tensor) => F.batchNorm(xi, null, null, { weight: wi, bias: bi, training: true });
+      expect(gradcheck(fn, [x, w, b], { eps: 1e-2, atol: 2e-2, rtol: 2e-2 })).toBe(true);
+    }
+    // d/dx of Σ (dL/dx)² with L = Σ y³: the statistics' dependence on x must reach the second backward.
+    const x = randn([5, 2]).requiresGrad_();
+    const loss = (xi: Tensor) =>
+      enableGrad(() => {
+        const xr = xi.requiresGrad ? xi : xi.detach().requiresGrad_(); // gradcheck's finite differences run without grad
+        const [gx] = grad([F.batchNorm(xr, null, null, { training: true }).pow(3).sum()], [xr], { createGraph: true });
+        return gx!.square().sum();
+      });
+    expect(gradcheck(loss, [x], { eps: 1e-2, atol: 3e-2, rtol: 3e-2 })).toBe(true);
   });
 
   it('rejects wrong input ranks and channel counts naming the layer', () => {

@@ -7,6 +7,7 @@
  */
 import { noGrad } from '@flint/autograd';
 import type { Tensor } from '@flint/tensor';
+import { BatchNormTraining } from './batch-norm-train.js';
 
 export { conv2d, pad, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '@flint/tensor';
 export type { Conv2dOptions, MaxPool2dOptions, AvgPool2dOptions, PadMode } from '@flint/tensor';
@@ -41,31 +42,27 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
   if (input.ndim < 2) throw new RangeError(`batch_norm: expected an input of at least 2 dims [N, C, *] (got [${input.shape.join(', ')}])`);
   const c = input.shape[1]!;
-  const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
   const bshape = input.shape.map((d, i) => (i === 1 ? d : 1));
   for (const [name, t] of [['running_mean', runningMean], ['running_var', runningVar], ['weight', weight], ['bias', bias]] as const) {
     if (t && (t.ndim !== 1 || t.shape[0] !== c)) {
       throw new RangeError(`batch_norm: ${name} should contain ${c} elements not ${t.numel()}`);
     }
   }
-  let mean: Tensor;
-  let variance: Tensor;
   if (training) {
     const count = input.numel() / c;
     if (count <= 1) throw new RangeError(`batch_norm: Expected more than 1 value per channel when training, got input size [${input.shape.join(', ')}]`);
-    mean = input.mean(dims, true);
-    variance = input.var(dims, { correction: 0, keepdim: true });
+    const [y, mean, variance] = BatchNormTraining.apply(input.reshape([input.shape[0]!, c, -1]), weight, bias, eps) as [Tensor, Tensor, Tensor];
     if (runningMean || runningVar) {
       noGrad(() => {
-        if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.detach().reshape([c]).mul(momentum)));
-        if (runningVar) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.detach().reshape([c]).mul((momentum * count) / (count - 1))));
+        if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.mul(momentum)));
+        if (runningVar) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.mul((momentum * count) / (count - 1))));
       });
     }
-  } else {
-    if (!runningMean || !runningVar) throw new Error('batch_norm: running_mean and running_var must be defined in evaluation mode');
-    mean = runningMean.reshape(bshape);
-    variance = runningVar.reshape(bshape);
+    return y.reshape(input.shape);
   }
+  if (!runningMean || !runningVar) throw new Error('batch_norm: running_mean and running_var must be defined in evaluation mode');
+  const mean = runningMean.reshape(bshape);
+  const variance = runningVar.reshape(bshape);
   // y = x·scale + shift with per-channel scale = weight/√(var + eps), shift = bias - mean·scale:
   // two full-size ops instead of four.
   let scale = variance.add(eps).rsqrt();
