@@ -1,6 +1,6 @@
 /** `BatchNorm1d`, `BatchNorm2d` (`torch.nn.BatchNorm1d/2d`), sharing the private `_BatchNorm` base. */
 import { noGrad } from '@flint/autograd';
-import { ones, tensor, zeros, type Tensor } from '@flint/tensor';
+import { backendReadsSync, ones, tensor, zeros, type Tensor } from '@flint/tensor';
 import { Module, Parameter, init } from '@flint/nn';
 import { batchNorm } from './functional.js';
 import { py, pyNumber } from './repr.js';
@@ -86,10 +86,12 @@ export abstract class _BatchNorm extends Module {
 
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
-    let factor = this.momentum ?? 0;
+    let factor: number | Tensor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked) {
-      noGrad(() => this.num_batches_tracked!.add_(1));
-      if (this.momentum === null) factor = 1 / this.num_batches_tracked.item();
+      const tracked = this.num_batches_tracked;
+      noGrad(() => tracked.add_(1));
+      // The cumulative average's factor 1/n: a tensor where the count cannot be read at once (webgpu).
+      if (this.momentum === null) factor = backendReadsSync() ? 1 / tracked.item() : noGrad(() => tracked.float().reciprocal());
     }
     const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
     const track = !this.training || this.trackRunningStats;

@@ -25,8 +25,12 @@ export interface BatchNormOptions {
   bias?: Tensor | null;
   /** Use batch statistics (and update the running ones) rather than the running ones (default false). */
   training?: boolean;
-  /** Running-stat update factor: `running = (1 - momentum)·running + momentum·batch` (default 0.1). */
-  momentum?: number;
+  /**
+   * Running-stat update factor: `running = (1 - momentum)·running + momentum·batch` (default
+   * 0.1). Flint also takes a 0-d tensor (BatchNorm's cumulative average on a backend that reads
+   * only asynchronously).
+   */
+  momentum?: number | Tensor;
   /** Added to the variance (default 1e-5). */
   eps?: number;
 }
@@ -54,8 +58,10 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
     const [y, mean, variance] = BatchNormTraining.apply(input.reshape([input.shape[0]!, c, -1]), weight, bias, eps) as [Tensor, Tensor, Tensor];
     if (runningMean || runningVar) {
       noGrad(() => {
-        if (runningMean) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.mul(momentum)));
-        if (runningVar) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.mul((momentum * count) / (count - 1))));
+        const keep = typeof momentum === 'number' ? 1 - momentum : momentum.neg().add(1);
+        if (runningMean) runningMean.copy_(runningMean.mul(keep).add(mean.mul(momentum)));
+        const unbiased = typeof momentum === 'number' ? (momentum * count) / (count - 1) : momentum.mul(count / (count - 1));
+        if (runningVar) runningVar.copy_(runningVar.mul(keep).add(variance.mul(unbiased)));
       });
     }
     return y.reshape(input.shape);

@@ -1,6 +1,8 @@
 /** `setBackend('webgpu')`, reading back, and the errors of synchronous reads. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as T from '@flint/tensor';
+import { BatchNorm2d } from '@flint/vision';
+import { F } from '@flint/nn';
 import { describeGpu, gpu, useWebGPU } from './test-utils/gpu.js';
 import { createWebGPUBackend } from './backend.js';
 
@@ -55,6 +57,22 @@ describeGpu('on webgpu', () => {
     expect(await b.tolistAsync()).toEqual([4, 7]);
   });
 
+  it("BatchNorm2d's cumulative average (momentum null) trains without reading GPU memory synchronously", async () => {
+    const bn = new BatchNorm2d(2, { momentum: null });
+    const batches = [0, 1, 2].map((k) => T.randn([4, 2, 3, 3]).mul(k + 1).add(k));
+    for (const x of batches) bn(x.mul(1));
+    const expected = T.stack(batches.map((x) => x.mean([0, 2, 3]))).mean(0);
+    expect(await bn.num_batches_tracked!.itemAsync()).toBe(3);
+    const [got, want] = [await bn.running_mean!.data(), await expected.data()];
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+  });
+
+  it('F.oneHot with numClasses runs on the GPU; numClasses -1 (read from the values) says to pass it', async () => {
+    const labels = T.tensor([2, 0, 1], { dtype: 'int32' }).add(0);
+    expect(await F.oneHot(labels, 3).tolistAsync()).toEqual([[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
+    expect(() => F.oneHot(labels)).toThrow(/^oneHot: numClasses -1 infers the class count from the values, which the 'webgpu' backend cannot read synchronously; pass numClasses/);
+  });
+
   it('synchronous reads of GPU memory throw an error naming the asynchronous form', async () => {
     const x = T.tensor([1, 2, 3]).mul(2);
     expect(() => x.sum().item()).toThrow(/^item: the 'webgpu' backend cannot read GPU memory synchronously; use `await t\.itemAsync\(\)`/);
@@ -76,8 +94,14 @@ describeGpu('on webgpu', () => {
     expect(() => T.unique(x)).toThrow(/^unique\(\): .*`await t\.data\(\)`/);
     const mask = x.gt(1);
     expect(() => T.maskedSelect(x, mask)).toThrow(/^masked_select\(\): .*its mask's values on the CPU/);
+    expect(() => x.index(mask)).toThrow(/`await t\.data\(\)`/);
+    const probs = T.tensor([0, 1, 0, 3]).mul(1);
+    expect(() => T.multinomial(probs, 2, true)).toThrow(/^multinomial\(\): .*`await t\.data\(\)`/);
     await x.data();
     await mask.data();
+    await probs.data();
+    expect(await x.index(mask).tolistAsync()).toEqual([3, 5]);
+    expect((await T.multinomial(probs, 8, true).tolistAsync()).every((i) => i === 1 || i === 3)).toBe(true);
     expect(await T.nonzero(x).tolistAsync()).toEqual([[1], [3]]);
     expect(await (T.unique(x) as T.Tensor).tolistAsync()).toEqual([0, 3, 5]);
     expect(await T.maskedSelect(x, mask).tolistAsync()).toEqual([3, 5]);
@@ -101,6 +125,5 @@ if (!gpu.ok) it.skip(`webgpu: ${gpu.reason}`, () => {});
 
 describe('webgpu: not yet', () => {
   it.todo('the web app switches to webgpu (a backend switch and awaited readbacks in apps/web), with a Chromium end-to-end test on --enable-unsafe-webgpu');
-  it.todo('bool-mask indexing, multinomial and the optimizer state dict step read GPU memory synchronously: make them kernels or async');
   it.todo('the 2,000-step soak by default (FLINT_WEBGPU_SOAK_STEPS=2000 runs it; 100 steps by default on SwiftShader)');
 });

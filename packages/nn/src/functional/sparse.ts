@@ -1,5 +1,5 @@
 /** `F.embedding`, `F.one_hot`. */
-import { arange, type Tensor } from '@flint/tensor';
+import { arange, backendReadsSync, getBackend, type Tensor } from '@flint/tensor';
 import { bindArgs, boolArg, describeValue, intArg, numberArg } from '../args.js';
 import { shapeStr } from '../repr.js';
 import { checkTensor } from './activation.js';
@@ -21,7 +21,12 @@ export function oneHot(input: Tensor, ...args: unknown[]): Tensor {
   if (input.dtype !== 'int32') {
     throw new TypeError(`${op}: one_hot is only applicable to index tensor: expected class indices of dtype int32, got ${input.dtype} with shape ${shapeStr(input.shape)}; ${INT32_HINT}`);
   }
-  if (input.numel() > 0) {
+  if (input.numel() > 0 && !backendReadsSync()) {
+    // webgpu: the range check is skipped, as CUDA's device-side check does not stop the program.
+    if (numClasses === -1) {
+      throw new Error(`${op}: numClasses -1 infers the class count from the values, which the '${getBackend()}' backend cannot read synchronously; pass numClasses`);
+    }
+  } else if (input.numel() > 0) {
     const min = input.min().item();
     const max = input.max().item();
     if (min < 0) throw new RangeError('oneHot: Class values must be non-negative.');

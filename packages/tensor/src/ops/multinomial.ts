@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { bindArgs } from '../args.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { Tensor } from '../tensor.js';
+import { NEEDS_HOST_VALUES, readSync } from '../readback.js';
 import { shapeStr } from './util.js';
 
 /** `(replacement?, { generator }?)` or `({ replacement, generator })`. */
@@ -24,7 +25,7 @@ export function multinomial(x: Tensor, numSamples: number, ...args: MultinomialA
   const k = x.shape[x.ndim - 1]!;
   if (k === 0) throw new RangeError(`${op}: number of categories cannot be zero`);
   if (!replacement && numSamples > k) throw new RangeError(`${op}: cannot sample n_sample > prob_dist.size(-1) samples without replacement (${numSamples} > ${k})`);
-  const probs = x._data.dataSync() as Float32Array;
+  const probs = readSync(x._data, op, NEEDS_HOST_VALUES) as Float32Array;
   for (const p of probs) {
     if (!Number.isFinite(p) || p < 0) throw new RangeError(`${op}: probability tensor contains either \`inf\`, \`nan\` or element < 0`);
   }
