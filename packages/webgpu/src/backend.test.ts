@@ -125,5 +125,4 @@ if (!gpu.ok) it.skip(`webgpu: ${gpu.reason}`, () => {});
 
 describe('webgpu: not yet', () => {
   it.todo('the web app switches to webgpu (a backend switch and awaited readbacks in apps/web), with a Chromium end-to-end test on --enable-unsafe-webgpu');
-  it.todo('the 2,000-step soak by default (FLINT_WEBGPU_SOAK_STEPS=2000 runs it; 100 steps by default on SwiftShader)');
 });
