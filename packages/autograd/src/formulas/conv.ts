@@ -16,7 +16,21 @@
  *
  * With groups the same holds group by group; the reshapes below keep it one `conv2d` call.
  */
-import { avgPool2d, avgPool2dBackward, conv2d, maxPool2dBackward, pad, tensor, type Conv2dAttrs, type Pool2dAttrs, type Tensor } from '@flint/tensor';
+import {
+  _conv2dInputGrad as conv2dInputGradFast,
+  _conv2dInputGradPadding as conv2dInputGradPadding,
+  _exchangeMatrix as exchangeMatrix,
+  avgPool2d,
+  avgPool2dBackward,
+  conv2d,
+  isGradEnabled,
+  maxPool2dBackward,
+  pad,
+  tensor,
+  type Conv2dAttrs,
+  type Pool2dAttrs,
+  type Tensor,
+} from '@flint/tensor';
 import { attrs, type Formula } from './types.js';
 import { each } from './util.js';
 
@@ -36,7 +50,7 @@ function flipSpatial(w: Tensor): Tensor {
   const [a, b, kh, kw] = w.shape as [number, number, number, number];
   const taps = kh * kw;
   if (taps === 1) return w;
-  const exchange = tensor(Float32Array.from({ length: taps * taps }, (_, i) => (i % taps === taps - 1 - Math.floor(i / taps) ? 1 : 0)), { shape: [taps, taps] });
+  const exchange = tensor(exchangeMatrix(taps), { shape: [taps, taps] });
   return w.reshape([a * b, taps]).mm(exchange).reshape([a, b, kh, kw]);
 }
 
@@ -44,12 +58,7 @@ function flipSpatial(w: Tensor): Tensor {
 export function conv2dInputGrad(g: Tensor, weight: Tensor, inputShape: readonly number[], a: Conv2dAttrs): Tensor {
   const { stride, padding, dilation, groups } = a;
   const [o, cg, kh, kw] = weight.shape as [number, number, number, number];
-  const spatial = [inputShape[2]!, inputShape[3]!];
-  const ho = [g.shape[2]!, g.shape[3]!];
-  const k = [kh, kw];
-  // Padding before/after, relative to the stride-dilated gradient of length Ho·s.
-  const before = [0, 1].map((i) => dilation[i]! * (k[i]! - 1) - padding[i]![0]);
-  const after = [0, 1].map((i) => spatial[i]! + padding[i]![0] - ho[i]! * stride[i]!);
+  const { before, after } = conv2dInputGradPadding([g.shape[2]!, g.shape[3]!], [inputShape[2]!, inputShape[3]!], [kh, kw], a);
   let gd = dilateByStride(g, stride);
   if ([...before, ...after].some((p) => p < 0)) {
     gd = pad(gd, [Math.min(before[1]!, 0), Math.min(after[1]!, 0), Math.min(before[0]!, 0), Math.min(after[0]!, 0)]);
@@ -103,7 +112,8 @@ export const convFormulas: Record<string, Formula> = {
     const a = attrs<Conv2dAttrs>(ctx);
     return each(
       ctx,
-      () => conv2dInputGrad(g!, ctx.input(1), ctx.inputShapes[0]!, a),
+      // A second backward needs the recorded form; otherwise the input gradient skips autograd.
+      () => (a.groups === 1 && !isGradEnabled() ? conv2dInputGradFast : conv2dInputGrad)(g!, ctx.input(1), ctx.inputShapes[0]!, a),
       () => conv2dWeightGrad(g!, ctx.input(0), ctx.inputShapes[1]!, a),
       () => g!.sum([0, 2, 3]),
     );
