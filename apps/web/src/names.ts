@@ -81,9 +81,9 @@ function showLosses(): void {
     (t ? `test loss after epoch ${state.testLosses.length}: ${t[1].toFixed(3)} nats/char (${(100 * (1 - t[1] / bigram)).toFixed(1)}% below the bigram)` : 'test loss: after the first epoch');
 }
 
-function sample(): void {
+async function sample(): Promise<void> {
   const temperature = Number(temperatureInput.value);
-  const drawn = sampleNames(model, vocab, { count: SAMPLES, temperature, generator: sampler });
+  const drawn = await sampleNames(model, vocab, { count: SAMPLES, temperature, generator: sampler });
   state.samples.push({ step: state.step, names: drawn });
   $('samples').replaceChildren(
     ...drawn.map((n) => {
@@ -104,7 +104,7 @@ async function trainLoop(): Promise<void> {
   for (state.epoch = 1; state.epoch <= EPOCHS; state.epoch++) {
     for (const [x, y] of loader) {
       const t0 = performance.now();
-      const r = trainStep(model, opt, x, y);
+      const r = await trainStep(model, opt, x, y);
       scheduler.step();
       recent = [...recent.slice(-9), r];
       state.step++;
@@ -112,16 +112,16 @@ async function trainLoop(): Promise<void> {
       state.accuracies.push(recent.reduce((a, b) => a + b.correct, 0) / recent.reduce((a, b) => a + b.chars, 0));
       status.dataset.step = String(state.step);
       status.textContent = `epoch ${state.epoch}/${EPOCHS} · step ${state.step}/${chartData.totalSteps} · loss ${r.loss.toFixed(3)} · ${Math.round((x.shape[0]! * 1000) / (performance.now() - t0))} names/s`;
-      if (state.step % SAMPLE_EVERY === 0) sample();
+      if (state.step % SAMPLE_EVERY === 0) await sample();
       drawChart(chart, chartData);
       await nextFrame();
       if (!state.running) await new Promise<void>((r) => (resume = r));
     }
-    state.testLosses.push([state.step, evaluate(model, xTest, yTest).loss]);
+    state.testLosses.push([state.step, (await evaluate(model, xTest, yTest)).loss]);
     showLosses();
     await nextFrame();
   }
-  sample();
+  await sample();
   state.done = true;
   state.running = false;
   trainButton.textContent = 'Done';
@@ -146,7 +146,7 @@ trainButton.addEventListener('click', () => {
 });
 temperatureInput.addEventListener('input', () => {
   $('tempValue').textContent = Number(temperatureInput.value).toFixed(1);
-  if (state.step > 0 && !state.running) sample();
+  if (state.step > 0 && !state.running) void sample();
 });
 trainButton.textContent = 'Train';
 trainButton.disabled = false;
