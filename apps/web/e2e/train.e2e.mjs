@@ -26,7 +26,7 @@ const STEPS = 40; // training steps to watch
 const NAME_STEPS = 45; // names GPT steps to watch (it samples every 20)
 // On SwiftShader a CNN step takes 3–7 s and a GPT step 8–14 s, the first ones longer (shaders compile).
 const WEBGPU_STEPS = 10;
-const WEBGPU_NAME_STEPS = 3;
+const WEBGPU_NAME_STEPS = 2;
 const WEBGPU = process.env.FLINT_E2E_WEBGPU !== '0';
 const TIMEOUT_MS = 8 * 60_000;
 // Chromium's flags; the WebGPU pass adds --enable-unsafe-webgpu (SwiftShader needs nothing more).
@@ -282,7 +282,7 @@ async function namesWebgpu(url, errors) {
   if (error) fail(`webgpu pass: names training failed: ${error}`);
   const secs = (Date.now() - t0) / 1000;
   log(`webgpu names: ${losses.length} steps in ${secs.toFixed(1)} s (${(secs / losses.length).toFixed(1)} s/step); loss ${losses.map((l) => l.toFixed(3)).join(' → ')}`);
-  if (!(losses.at(-1) < losses[0] * 0.9)) fail(`webgpu pass: names loss did not fall: ${losses.join(', ')}`);
+  if (!(losses.at(-1) < losses[0] * 0.95)) fail(`webgpu pass: names loss did not fall: ${losses.join(', ')}`);
   const shot = join(appDir, 'screenshots', 'names-webgpu.png');
   await page.screenshot({ path: shot, fullPage: true });
   log(`screenshot ${shot}`);
