@@ -25,7 +25,7 @@ const TEST_FRACTION = 0.1;
 /** Add-alpha smoothing of the bigram baseline. */
 const BIGRAM_ALPHA = 1;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const options = parseCommandLine(argv, parseOptions, USAGE);
   if (typeof options === 'number') return options;
   const t0 = performance.now();
@@ -75,7 +75,7 @@ function main(argv: string[]): number {
     let correct = 0;
     let chars = 0;
     for (const [x, y] of loader) {
-      const r = trainStep(model, opt, x, y);
+      const r = await trainStep(model, opt, x, y);
       scheduler.step();
       seen += x.shape[0]!;
       lossSum += r.loss * r.chars;
@@ -83,14 +83,14 @@ function main(argv: string[]): number {
       chars += r.chars;
       progress.update(++step, seen, lossSum / chars, correct / chars);
     }
-    testLoss = evaluate(model, xTest, yTest).loss;
+    testLoss = (await evaluate(model, xTest, yTest)).loss;
     console.log(`${label}: train loss ${(lossSum / chars).toFixed(4)}, train acc ${((correct / chars) * 100).toFixed(2)}% | test loss ${testLoss.toFixed(4)} nats/char`);
   }
   const trainSeconds = (performance.now() - trainStart) / 1000;
-  if (options.epochs === 0) testLoss = evaluate(model, xTest, yTest).loss;
+  if (options.epochs === 0) testLoss = (await evaluate(model, xTest, yTest)).loss;
 
   if (options.samples > 0) {
-    const sampled = sampleNames(model, vocab, { count: options.samples, temperature: options.temperature, generator: new Generator(options.seed) });
+    const sampled = await sampleNames(model, vocab, { count: options.samples, temperature: options.temperature, generator: new Generator(options.seed) });
     const novel = sampled.filter((n) => n && !names.includes(n)).length;
     console.log(`${sampled.length} sampled names (temperature ${options.temperature}; ${novel} not in the data set):`);
     for (const n of sampled) console.log(`  ${n || '(empty)'}${names.includes(n) ? '' : ' *'}`);
@@ -101,4 +101,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

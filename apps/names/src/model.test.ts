@@ -37,7 +37,7 @@ describe('NamesGPT', () => {
     expect(Math.max(...a.slice(3 * V, 4 * V).map((v, i) => Math.abs(v - b[3 * V + i]!)))).toBeGreaterThan(1e-3);
   });
 
-  it('learns: 20 AdamW steps on a few names lower the loss, and sampling yields names of its characters', () => {
+  it('learns: 20 AdamW steps on a few names lower the loss, and sampling yields names of its characters', async () => {
     manualSeed(2);
     const names = ['emma', 'olivia', 'ava', 'isabella', 'sophia', 'mia', 'amelia', 'harper', 'evelyn', 'abigail', 'emily', 'ella'];
     const vocab = Vocab.fromNames(names);
@@ -45,21 +45,22 @@ describe('NamesGPT', () => {
     const model = new NamesGPT({ vocabSize: vocab.size, blockSize, nEmbd: 32, nHead: 4, nLayer: 1, dropout: 0.1 });
     const { x, y } = encodeNames(names, vocab, blockSize);
     const [xt, yt] = [rows(x, blockSize), rows(y, blockSize)];
-    const before = evaluate(model, xt, yt);
+    const before = await evaluate(model, xt, yt);
     expect(before.chars).toBe(names.reduce((a, n) => a + n.length + 1, 0));
     const opt = new AdamW(model.parameters(), { lr: 1e-2 });
-    const losses = Array.from({ length: 20 }, () => trainStep(model, opt, xt, yt).loss);
-    const after = evaluate(model, xt, yt);
+    const losses: number[] = [];
+    for (let i = 0; i < 20; i++) losses.push((await trainStep(model, opt, xt, yt)).loss);
+    const after = await evaluate(model, xt, yt);
     expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.8);
     expect(after.loss).toBeLessThan(before.loss * 0.8);
     expect(model.training).toBe(true);
 
-    const sampled = sampleNames(model, vocab, { count: 5, temperature: 0.8, generator: new Generator(0) });
+    const sampled = await sampleNames(model, vocab, { count: 5, temperature: 0.8, generator: new Generator(0) });
     expect(sampled.length).toBe(5);
     for (const n of sampled) {
       expect(n.length).toBeLessThanOrEqual(blockSize);
       expect([...n].every((c) => vocab.chars.includes(c) && c !== '.')).toBe(true);
     }
-    expect(sampleNames(model, vocab, { count: 5, temperature: 0.8, generator: new Generator(0) })).toEqual(sampled);
+    expect(await sampleNames(model, vocab, { count: 5, temperature: 0.8, generator: new Generator(0) })).toEqual(sampled);
   });
 });

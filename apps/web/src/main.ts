@@ -1,12 +1,10 @@
 /**
- * Trains a small CNN on an MNIST subset in the browser, on Flint's WASM-SIMD backend, with a live
- * chart; then classifies digits drawn on the pad. The training loop is PyTorch's, with one
- * `await` per step so the page stays responsive.
+ * Trains a small CNN on an MNIST subset in the browser, on Flint's WASM-SIMD backend or on WebGPU
+ * (the switch: backend-switch.ts), with a live chart; then classifies digits drawn on the pad. The
+ * training loop is PyTorch's. Its reads are awaited (`await loss.itemAsync()`), as WebGPU needs,
+ * and one `await` per step keeps the page responsive.
  */
-import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import threadedWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { Generator, getBackend, getNumThreads, manualSeed, ready, setWasmPaths, tensor } from '@flint/tensor';
+import { Generator, manualSeed, tensor, type Tensor } from '@flint/tensor';
 import { noGrad } from '@flint/autograd';
 import { CrossEntropyLoss } from '@flint/nn';
 import { Adam } from '@flint/optim';
@@ -14,11 +12,10 @@ import { DataLoader } from '@flint/data';
 import { datasets, transforms } from '@flint/vision';
 import { drawChart, type ChartData } from './chart.js';
 import { setupPad, showMnist, toMnist } from './draw.js';
+import { setupBackendSwitch, startWasm } from './backend-switch.js';
 import { smallCnn } from './model.js';
 
-// The bundler serves the WASM binaries from these URLs; the backend starts at ready().
-setWasmPaths({ 'tfjs-backend-wasm.wasm': plainWasm, 'tfjs-backend-wasm-simd.wasm': simdWasm, 'tfjs-backend-wasm-threaded-simd.wasm': threadedWasm });
-await ready();
+const backend = await startWasm();
 
 const EPOCHS = 4;
 const BATCH = 32;
@@ -26,10 +23,6 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const trainButton = $<HTMLButtonElement>('train');
 const status = $<HTMLSpanElement>('status');
 const chart = $<HTMLCanvasElement>('chart');
-const threads = getNumThreads();
-const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-$('backend').textContent = `${getBackend() === 'wasm' ? 'wasm (WASM-SIMD)' : getBackend()}, ${threads} thread${threads === 1 ? '' : 's'}${isolated ? '' : ' (not cross-origin isolated)'}`;
-$('backend').dataset.backend = getBackend();
 
 async function fetchBytes(name: string): Promise<Uint8Array> {
   const res = await fetch(`${import.meta.env.BASE_URL}data/${name}`);
@@ -54,9 +47,7 @@ const testLoader = new DataLoader(test, { batchSize: 100 });
 
 /** What the page shows, also read by the end-to-end test (`window.flintDemo`). */
 const state = {
-  backend: getBackend(),
-  threads,
-  crossOriginIsolated: isolated,
+  ...backend,
   step: 0,
   epoch: 0,
   running: false,
@@ -65,22 +56,44 @@ const state = {
   accuracies: [] as number[],
   tests: [] as [number, number][],
   prediction: null as null | { digit: number; probs: number[] },
+  /** A prediction is being computed (or will be again: the pad changed meanwhile). */
+  predicting: false,
   error: null as string | null,
 };
 (window as unknown as { flintDemo: typeof state }).flintDemo = state;
+// The model above moves to the chosen backend by itself (its tensors go through the CPU).
+const backendSwitch = await setupBackendSwitch(state, trainButton);
 const chartData: ChartData = { losses: state.losses, accuracies: state.accuracies, tests: state.tests, totalSteps: EPOCHS * loader.length };
 
 const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 let resume: (() => void) | null = null;
 
-function evaluate(): number {
+/**
+ * `model(x)` in eval mode without gradients, back in training mode before it returns: the reads
+ * awaited afterwards never leave the model in the wrong mode for a training step or a prediction
+ * that runs meanwhile.
+ */
+function infer(x: Tensor): Tensor {
   model.eval();
+  try {
+    return noGrad(() => model(x));
+  } finally {
+    model.train();
+  }
+}
+
+/** Accuracy on the test images. */
+async function evaluate(): Promise<number> {
   let correct = 0;
-  noGrad(() => {
-    for (const [x, y] of testLoader) correct += model(x).argmax(1).eq(y).sum().item();
-  });
-  model.train();
+  for (const [x, y] of testLoader) correct += await infer(x).argmax(1).eq(y).sum().itemAsync();
   return correct / test.length;
+}
+
+/** Shows an error of training or prediction on the page (and to the end-to-end test). */
+function showError(err: Error): void {
+  state.error = err.message;
+  status.textContent = `error: ${err.message}`;
+  console.error(err);
 }
 
 async function trainLoop(): Promise<void> {
@@ -95,7 +108,8 @@ async function trainLoop(): Promise<void> {
       loss.backward();
       opt.step();
       const n = y.shape[0]!;
-      recent = [...recent.slice(-9), { loss: loss.item(), correct: out.argmax(1).eq(y).sum().item(), seen: n }];
+      const correct = out.argmax(1).eq(y).sum();
+      recent = [...recent.slice(-9), { loss: await loss.itemAsync(), correct: await correct.itemAsync(), seen: n }];
       state.step++;
       state.losses.push(recent.at(-1)!.loss);
       state.accuracies.push(recent.reduce((a, b) => a + b.correct, 0) / recent.reduce((a, b) => a + b.seen, 0));
@@ -105,7 +119,7 @@ async function trainLoop(): Promise<void> {
       await nextFrame();
       if (!state.running) await new Promise<void>((r) => (resume = r));
     }
-    state.tests.push([state.step, evaluate()]);
+    state.tests.push([state.step, await evaluate()]);
     drawChart(chart, chartData);
     await nextFrame();
   }
@@ -114,7 +128,7 @@ async function trainLoop(): Promise<void> {
   trainButton.textContent = 'Done';
   trainButton.disabled = true;
   status.textContent += ` · test accuracy ${(state.tests.at(-1)![1] * 100).toFixed(1)}%`;
-  predict();
+  await predict();
 }
 
 trainButton.addEventListener('click', () => {
@@ -123,11 +137,8 @@ trainButton.addEventListener('click', () => {
   trainButton.textContent = state.running ? 'Pause' : 'Resume';
   if (state.running) {
     if (state.step === 0 && !resume) {
-      trainLoop().catch((err: Error) => {
-        state.error = err.message;
-        status.textContent = `error: ${err.message}`;
-        console.error(err);
-      });
+      backendSwitch.lock();
+      trainLoop().catch(showError);
     } else {
       resume?.();
       resume = null;
@@ -145,16 +156,37 @@ const pad = $<HTMLCanvasElement>('draw');
 const probsEl = $<HTMLDivElement>('probs');
 const predictionEl = $<HTMLDivElement>('prediction');
 
-function predict(): void {
+/** The pad changed (or was cleared) while a prediction was being computed. */
+let stale = false;
+
+/**
+ * Classifies the pad's drawing. The pad calls this while you draw; one prediction runs at a time,
+ * and changes made meanwhile get one more prediction after it (so a slow GPU does not pile up
+ * work or show a stale digit).
+ */
+async function predict(): Promise<void> {
+  if (state.predicting) {
+    stale = true;
+    return;
+  }
+  state.predicting = true;
+  try {
+    do {
+      stale = false;
+      await predictOnce();
+    } while (stale);
+  } finally {
+    state.predicting = false;
+  }
+}
+
+async function predictOnce(): Promise<void> {
   const pixels = toMnist(pad);
   showMnist($<HTMLCanvasElement>('input28'), pixels);
   if (!pixels) return;
-  model.eval();
-  const probs = noGrad(() => {
-    const x = transform(tensor(Float32Array.from(pixels), { shape: [1, 28, 28] }));
-    return Array.from(model(x).softmax(1).dataSync());
-  });
-  model.train();
+  const x = transform(tensor(Float32Array.from(pixels), { shape: [1, 28, 28] }));
+  const probs = Array.from(await infer(x).softmax(1).data());
+  if (stale) return;
   const digit = probs.indexOf(Math.max(...probs));
   state.prediction = { digit, probs };
   predictionEl.textContent = String(digit);
@@ -173,8 +205,9 @@ function predict(): void {
   );
 }
 
-const { clear } = setupPad(pad, () => predict());
+const { clear } = setupPad(pad, () => void predict().catch(showError));
 $('clear').addEventListener('click', () => {
+  if (state.predicting) stale = true;
   clear();
   showMnist($<HTMLCanvasElement>('input28'), null);
   predictionEl.textContent = '?';

@@ -1,12 +1,10 @@
 /**
  * Trains the names GPT of apps/names (the same model module, `apps/names/src/model.ts`) on the
- * 8,422 first names in the browser, on Flint's WASM-SIMD backend, and samples new names every few
- * steps. The loop is the command line's, with one `await` per step so the page stays responsive.
+ * 8,422 first names in the browser, on Flint's WASM-SIMD backend or on WebGPU (the switch:
+ * backend-switch.ts), and samples new names every few steps. The loop is the command line's; its
+ * reads are awaited, as WebGPU needs, and one `await` per step keeps the page responsive.
  */
-import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import threadedWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { Generator, getBackend, manualSeed, ready, setWasmPaths } from '@flint/tensor';
+import { Generator, manualSeed } from '@flint/tensor';
 import { AdamW, lrScheduler } from '@flint/optim';
 import { DataLoader, TensorDataset } from '@flint/data';
 import { bigramLoss } from '../../names/src/bigram.js';
@@ -14,10 +12,10 @@ import { NamesGPT } from '../../names/src/model.js';
 import { sampleNames } from '../../names/src/sample.js';
 import { evaluate, rows, trainStep } from '../../names/src/train.js';
 import { blockSizeFor, encodeNames, splitNames, Vocab } from '../../names/src/vocab.js';
+import { setupBackendSwitch, startWasm } from './backend-switch.js';
 import { drawChart, type ChartData } from './chart.js';
 
-setWasmPaths({ 'tfjs-backend-wasm.wasm': plainWasm, 'tfjs-backend-wasm-simd.wasm': simdWasm, 'tfjs-backend-wasm-threaded-simd.wasm': threadedWasm });
-await ready();
+const backend = await startWasm();
 
 // The command line's defaults (apps/names/src/args.ts).
 const SEED = 0;
@@ -32,7 +30,6 @@ const trainButton = $<HTMLButtonElement>('train');
 const status = $<HTMLSpanElement>('status');
 const chart = $<HTMLCanvasElement>('chart');
 const temperatureInput = $<HTMLInputElement>('temperature');
-$('backend').textContent = getBackend() === 'wasm' ? 'wasm (WASM-SIMD)' : getBackend();
 $('every').textContent = String(SAMPLE_EVERY);
 
 const res = await fetch(`${import.meta.env.BASE_URL}data/names.json`);
@@ -58,7 +55,7 @@ $('arch').textContent = `${model.numParams().toLocaleString('en-US')} parameters
 
 /** What the page shows, also read by the end-to-end test (`window.flintNames`). */
 const state = {
-  backend: getBackend(),
+  ...backend,
   step: 0,
   epoch: 0,
   running: false,
@@ -72,6 +69,8 @@ const state = {
   error: null as string | null,
 };
 (window as unknown as { flintNames: typeof state }).flintNames = state;
+// The model above moves to the chosen backend by itself (its tensors go through the CPU).
+const backendSwitch = await setupBackendSwitch(state, trainButton);
 const chartData: ChartData = { losses: state.losses, accuracies: state.accuracies, tests: [], totalSteps: EPOCHS * loader.length };
 
 function showLosses(): void {
@@ -81,9 +80,14 @@ function showLosses(): void {
     (t ? `test loss after epoch ${state.testLosses.length}: ${t[1].toFixed(3)} nats/char (${(100 * (1 - t[1] / bigram)).toFixed(1)}% below the bigram)` : 'test loss: after the first epoch');
 }
 
-function sample(): void {
+/** Counts samplings: one still being read when the temperature changes again is dropped. */
+let samplings = 0;
+
+async function sample(): Promise<void> {
+  const id = ++samplings;
   const temperature = Number(temperatureInput.value);
-  const drawn = sampleNames(model, vocab, { count: SAMPLES, temperature, generator: sampler });
+  const drawn = await sampleNames(model, vocab, { count: SAMPLES, temperature, generator: sampler });
+  if (id !== samplings) return;
   state.samples.push({ step: state.step, names: drawn });
   $('samples').replaceChildren(
     ...drawn.map((n) => {
@@ -95,6 +99,13 @@ function sample(): void {
   );
 }
 
+/** Shows an error of training or sampling on the page (and to the end-to-end test). */
+function showError(err: Error): void {
+  state.error = err.message;
+  status.textContent = `error: ${err.message}`;
+  console.error(err);
+}
+
 const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 let resume: (() => void) | null = null;
 
@@ -104,7 +115,7 @@ async function trainLoop(): Promise<void> {
   for (state.epoch = 1; state.epoch <= EPOCHS; state.epoch++) {
     for (const [x, y] of loader) {
       const t0 = performance.now();
-      const r = trainStep(model, opt, x, y);
+      const r = await trainStep(model, opt, x, y);
       scheduler.step();
       recent = [...recent.slice(-9), r];
       state.step++;
@@ -112,16 +123,16 @@ async function trainLoop(): Promise<void> {
       state.accuracies.push(recent.reduce((a, b) => a + b.correct, 0) / recent.reduce((a, b) => a + b.chars, 0));
       status.dataset.step = String(state.step);
       status.textContent = `epoch ${state.epoch}/${EPOCHS} · step ${state.step}/${chartData.totalSteps} · loss ${r.loss.toFixed(3)} · ${Math.round((x.shape[0]! * 1000) / (performance.now() - t0))} names/s`;
-      if (state.step % SAMPLE_EVERY === 0) sample();
+      if (state.step % SAMPLE_EVERY === 0) await sample();
       drawChart(chart, chartData);
       await nextFrame();
       if (!state.running) await new Promise<void>((r) => (resume = r));
     }
-    state.testLosses.push([state.step, evaluate(model, xTest, yTest).loss]);
+    state.testLosses.push([state.step, (await evaluate(model, xTest, yTest)).loss]);
     showLosses();
     await nextFrame();
   }
-  sample();
+  await sample();
   state.done = true;
   state.running = false;
   trainButton.textContent = 'Done';
@@ -134,11 +145,8 @@ trainButton.addEventListener('click', () => {
   trainButton.textContent = state.running ? 'Pause' : 'Resume';
   if (!state.running) return;
   if (state.step === 0 && !resume) {
-    trainLoop().catch((err: Error) => {
-      state.error = err.message;
-      status.textContent = `error: ${err.message}`;
-      console.error(err);
-    });
+    backendSwitch.lock();
+    trainLoop().catch(showError);
   } else {
     resume?.();
     resume = null;
@@ -146,7 +154,7 @@ trainButton.addEventListener('click', () => {
 });
 temperatureInput.addEventListener('input', () => {
   $('tempValue').textContent = Number(temperatureInput.value).toFixed(1);
-  if (state.step > 0 && !state.running) sample();
+  if (state.step > 0 && !state.running) sample().catch(showError);
 });
 trainButton.textContent = 'Train';
 trainButton.disabled = false;
