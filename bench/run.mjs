@@ -82,6 +82,23 @@ function runTfjsCpu(workload) {
   return runNode('tfjs.mjs', workload, ['--backend', 'cpu', '--warmup', '0', '--reps', '1', '--budget', '0'], CPU_DEADLINE_S * 1000);
 }
 
+/**
+ * Flint on its webgpu backend (Dawn in Node): a warm-up step and up to two timed ones under a
+ * deadline. Without a GPU Dawn runs on SwiftShader, a CPU rasteriser (~10 s for a W1 step here):
+ * the row then reports SwiftShader, and on a machine with a GPU the same command reports the GPU.
+ */
+const WEBGPU_DEADLINE_S = cli.quick ? 60 : 240;
+function runWebGPU(workload) {
+  return runNode('flint.mjs', workload, ['--backend', 'webgpu', '--warmup', '1', '--reps', '2', '--budget', '0'], WEBGPU_DEADLINE_S * 1000);
+}
+
+/** tfjs-layers and Flint alternated in one process (same-process.mjs): tfjs's result, with Flint's median beside it. */
+function runSameProcess(workload) {
+  const r = runNode('same-process.mjs', workload);
+  if (!r.results) return r;
+  return { ...r.results['tfjs-layers'], backend: r.backend, flint_same_process_ms: r.results.flint.median_ms, wall_s: r.wall_s };
+}
+
 let torchChecked = null;
 function torchAvailable() {
   if (torchChecked === null) {
@@ -180,7 +197,9 @@ for (const w of selected) {
   } else {
     await step('flint', () => runNode('flint.mjs', w));
     await step('flint-1t', () => withEnv({ FLINT_NUM_THREADS: '1' }, () => runNode('flint.mjs', w)));
-    if (w !== 'W6') await step('tfjs-layers-wasm', () => runNode('tfjs.mjs', w));
+    if (['W1', 'W2', 'W3', 'W4'].includes(w)) await step('flint-webgpu', () => runWebGPU(w));
+    if (w === 'W1' || w === 'W4') await step('tfjs-layers-wasm', () => runSameProcess(w));
+    else if (w !== 'W6') await step('tfjs-layers-wasm', () => runNode('tfjs.mjs', w));
     if (w === 'W1') await step('js-pytorch', () => runNode('js-pytorch.mjs', w));
     if (w === 'W2' || w === 'W3') await step('tfjs-layers-cpu', () => runTfjsCpu(w));
     await step('torch-1t', () => runTorch(w, 1));
@@ -192,6 +211,7 @@ for (const w of selected) {
 
 const ALT_NAMES = {
   'flint-1t': 'Flint on 1 thread (FLINT_NUM_THREADS=1)',
+  'flint-webgpu': 'Flint on webgpu (Dawn)',
   'tfjs-core': 'tfjs-core 4.22 (wasm)',
   'tfjs-layers-wasm': 'tfjs-layers 4.22 (wasm)',
   'tfjs-layers-cpu': 'tfjs-layers 4.22 (cpu)',
@@ -204,6 +224,7 @@ function goalFor(w, alt) {
   if (w === 'D1') return { max: 1.3, text: '≤ 1.3×' };
   if (w === 'D2') return { max: 1.05, text: '≤ 1.05×' };
   if (alt === 'flint-1t') return { max: 1.05, text: '≤ 1.05× (the default is never slower than 1 thread)' };
+  if (alt === 'flint-webgpu') return { text: '— (reported as measured)' };
   if (alt.startsWith('torch')) return { max: 4, text: '≤ 4× (within 4× of PyTorch)' };
   if (w === 'W1' && alt === 'tfjs-layers-wasm') return { max: 1 / 5, text: '≤ 0.2× (≥ 5× faster)' };
   if ((w === 'W2' || w === 'W3') && alt === 'tfjs-layers-cpu') return { max: 1 / 20, text: '≤ 0.05× (≥ 20× faster)' };
@@ -272,7 +293,8 @@ for (const w of selected) {
     if (alt === 'flint') continue;
     const goal = goalFor(w, alt);
     const a = ms(v);
-    const fm = ms(f);
+    // Measured in one process with Flint: the ratio is against Flint's time in that process.
+    const fm = v.flint_same_process_ms ?? ms(f);
     // A timed-out alternative gives an upper bound on the ratio.
     const bound = v.timeout_s && fm !== null ? fm / (v.timeout_s * 1000) : null;
     const ratio = a !== null && fm !== null ? fm / a : bound;
@@ -282,8 +304,8 @@ for (const w of selected) {
     else if (goal.max !== undefined && ratio !== null) met = ratio <= goal.max ? 'yes' : 'no';
     rows.push({
       workload: LABELS[w],
-      flint: flintCell,
-      alternative: ALT_NAMES[alt] ?? alt,
+      flint: v.flint_same_process_ms === undefined ? flintCell : `${fmtMs(fm)} (same process)`,
+      alternative: (ALT_NAMES[alt] ?? alt) + (v.adapter ? ` on ${v.adapter}` : '') + (v.flint_same_process_ms === undefined ? '' : ', same process, alternated'),
       time: describe(v),
       ratio: ratio === null ? '—' : `${bound !== null ? '< ' : ''}${ratio.toFixed(ratio < 0.1 ? 3 : 2)}×`,
       goal: goal.text,

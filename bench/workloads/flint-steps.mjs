@@ -42,8 +42,12 @@ export class LstmTagger extends Module {
   }
 }
 
-/** The canonical PyTorch training step: zero_grad, forward, loss, backward, step, loss.item(). */
-export function trainStep(model, xShape, targets = xShape[0]) {
+/**
+ * The canonical PyTorch training step: zero_grad, forward, loss, backward, step, loss.item().
+ * With `readAsync` (a backend that reads only asynchronously: webgpu) the step ends with
+ * `await loss.itemAsync()` instead, and returns its promise.
+ */
+export function trainStep(model, xShape, targets = xShape[0], readAsync = false) {
   const x = randn(xShape);
   const y = randint(0, 10, [targets]);
   const lossFn = new CrossEntropyLoss();
@@ -53,22 +57,25 @@ export function trainStep(model, xShape, targets = xShape[0]) {
     const loss = lossFn(model(x), y);
     loss.backward();
     opt.step();
-    return loss.item();
+    return readAsync ? loss.itemAsync() : loss.item();
   };
 }
 
-export function inference(model, xShape) {
+export function inference(model, xShape, readAsync = false) {
   model.eval();
   const x = randn(xShape);
-  return () => noGrad(() => model(x)).dataSync()[0];
+  return () => {
+    const out = noGrad(() => model(x));
+    return readAsync ? out.data() : out.dataSync()[0];
+  };
 }
 
-/** Step factories: each returns a function that runs one step. */
+/** Step factories: each returns a function that runs one step (`readAsync`: see trainStep). */
 export const workloads = {
-  W1: () => trainStep(mlp(), [128, 784]),
-  W2: () => trainStep(new SeedResidual(), [16, 64, 32, 32]),
-  W3: () => trainStep(resnet18({ numClasses: 10 }), [16, 3, 32, 32]),
-  W4: () => inference(resnet18({ numClasses: 10 }), [8, 3, 64, 64]),
-  W6: () => trainStep(new LstmTagger(), [64, 32, 128], 64 * 32),
+  W1: (readAsync) => trainStep(mlp(), [128, 784], 128, readAsync),
+  W2: (readAsync) => trainStep(new SeedResidual(), [16, 64, 32, 32], 16, readAsync),
+  W3: (readAsync) => trainStep(resnet18({ numClasses: 10 }), [16, 3, 32, 32], 16, readAsync),
+  W4: (readAsync) => inference(resnet18({ numClasses: 10 }), [8, 3, 64, 64], readAsync),
+  W6: (readAsync) => trainStep(new LstmTagger(), [64, 32, 128], 64 * 32, readAsync),
 };
 

@@ -3,7 +3,8 @@
  * dispose, no scope. Imports the BUILT packages (`pnpm run build` first). D1/D2 are in
  * dispatch.mjs.
  */
-import { getBackend, getNumThreads, memory, threadsReady } from '@flint/tensor';
+import { existsSync } from 'node:fs';
+import { getBackend, getNumThreads, memory, setBackend, threadsReady } from '@flint/tensor';
 import { cliOptions, report, reportError, timeSteps } from '../lib/measure.mjs';
 import { mlp, trainStep, workloads } from './flint-steps.mjs';
 
@@ -31,7 +32,21 @@ async function soak() {
   };
 }
 
+/**
+ * `--backend webgpu`: Flint's WebGPU backend, in Node through Dawn (the `webgpu` package). Without
+ * a GPU, Dawn runs on SwiftShader (Chromium's CPU Vulkan driver) when it is installed: the numbers
+ * then say what SwiftShader does, and on a machine with a GPU the same command reports the GPU.
+ */
+async function useWebGPU() {
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (process.env.VK_ICD_FILENAMES === undefined && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
+  process.env.XDG_RUNTIME_DIR ??= '/tmp';
+  await import('@flint/webgpu');
+  await setBackend('webgpu');
+}
+
 try {
+  if (opts.backend === 'webgpu') await useWebGPU();
   // The default thread count starts in the background: time the steps on it.
   await threadsReady();
   if (opts.workload === 'soak') {
@@ -39,8 +54,10 @@ try {
   } else {
     const make = workloads[opts.workload];
     if (!make) throw new Error(`flint.mjs: unknown workload ${opts.workload}`);
-    const result = await timeSteps(make(), opts);
-    report({ workload: opts.workload, impl: 'flint', backend: getBackend(), threads: getNumThreads(), ...result });
+    const result = await timeSteps(make(opts.backend === 'webgpu'), opts);
+    const info = opts.backend === 'webgpu' ? (await import('@flint/webgpu')).adapterInfo() : null;
+    const adapter = info ? { adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' / ') } : {};
+    report({ workload: opts.workload, impl: 'flint', backend: getBackend(), threads: getNumThreads(), ...adapter, ...result });
   }
 } catch (err) {
   reportError(opts.workload, err);

@@ -123,6 +123,3 @@ describeGpu('on webgpu', () => {
 
 if (!gpu.ok) it.skip(`webgpu: ${gpu.reason}`, () => {});
 
-describe('webgpu: not yet', () => {
-  it.todo('the web app switches to webgpu (a backend switch and awaited readbacks in apps/web), with a Chromium end-to-end test on --enable-unsafe-webgpu');
-});
