@@ -2,13 +2,13 @@
  * @internal The input gradient of `conv2d` (groups 1), computed outside autograd (a backward
  * without `createGraph`). It is the forward convolution of the stride-dilated output gradient with
  * the filter flipped in space and with in/out channels swapped (see autograd's formulas/conv.ts,
- * which builds the same from recorded ops for a second backward). Here the filter comes from the
- * weight's kernel layout `[kh, kw, C, O]`, cached per weight version by the forward, with one tap
- * reversal and one batched transpose: the recorded form takes three weight-sized transposes.
+ * which builds the same from recorded ops for a second backward). Here the filter is made in two
+ * weight-sized passes (a tap-reversing matMul and one 2-D transpose); the recorded form takes
+ * four (a transposed view's copy, the flip, and conv2d's own layout change).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Tensor } from '../tensor.js';
-import { pointConvAsMatMul, toHWIO, toNCHW, toNHWC, type Conv2dAttrs } from './conv.js';
+import { pointConvAsMatMul, toNCHW, toNHWC, type Conv2dAttrs } from './conv.js';
 
 /**
  * Per spatial axis, the padding (before, after) of the stride-dilated gradient (length Ho·s) that
@@ -26,15 +26,15 @@ export function exchangeMatrix(n: number): Float32Array {
 }
 
 /**
- * `[kh, kw, C, O]` → `[kh, kw, O, C]` flipped in space: the taps reversed by one matMul with the
- * exchange matrix (tfjs-wasm's Reverse and Gather take ~15× longer), then C and O swapped per tap.
+ * PyTorch's weight `[O, C, kh, kw]` → the filter `[kh, kw, O, C]` flipped in space: the taps
+ * reversed by one matMul with the exchange matrix over `[O·C, kh·kw]` (tfjs-wasm's Reverse and
+ * Gather take ~15× longer), then one 2-D transpose to `[kh·kw, O·C]`.
  */
-function flippedSwapped(hwio: tf.Tensor4D): tf.Tensor4D {
-  const [kh, kw, c, o] = hwio.shape;
+function flippedSwapped(w: tf.Tensor): tf.Tensor4D {
+  const [o, c, kh, kw] = w.shape as [number, number, number, number];
   const taps = kh * kw;
-  const exchange = tf.tensor2d(exchangeMatrix(taps), [taps, taps]);
-  const reversed = tf.reshape(tf.matMul(exchange, tf.reshape(hwio, [taps, c * o])), [taps, c, o]);
-  return tf.reshape(tf.transpose(reversed, [0, 2, 1]), [kh, kw, o, c]);
+  const flipped = tf.matMul(tf.reshape(w, [o * c, taps]), tf.tensor2d(exchangeMatrix(taps), [taps, taps]));
+  return tf.reshape(tf.transpose(flipped), [kh, kw, o, c]);
 }
 
 /** dL/dinput `[N, C, H, W]` of `conv2d(input, weight)` from `g [N, O, Ho, Wo]`; groups 1, not recorded. */
@@ -43,7 +43,6 @@ export function conv2dInputGradFast(g: Tensor, weight: Tensor, inputShape: reado
   const [kh, kw] = [weight.shape[2]!, weight.shape[3]!];
   const [sh, sw] = a.stride;
   const { before, after } = conv2dInputGradPadding([ho, wo], [inputShape[2]!, inputShape[3]!], [kh, kw], a);
-  const hwio = weight._derivedData('conv2d.hwio', toHWIO);
   const data = tf.tidy(() => {
     let gd: tf.Tensor4D = toNHWC(g._data);
     if (sh > 1 || sw > 1) {
@@ -61,7 +60,7 @@ export function conv2dInputGradFast(g: Tensor, weight: Tensor, inputShape: reado
       [Math.max(before[0]!, 0), Math.max(after[0]!, 0)],
       [Math.max(before[1]!, 0), Math.max(after[1]!, 0)],
     ];
-    const filter = flippedSwapped(hwio as tf.Tensor4D);
+    const filter = flippedSwapped(weight._data);
     const point = pointConvAsMatMul(gd, filter, { stride: [1, 1], padding, dilation: a.dilation, groups: 1 });
     return toNCHW(point ?? tf.conv2d(gd, filter, 1, [[0, 0], padding[0], padding[1], [0, 0]], 'NHWC', a.dilation));
   });

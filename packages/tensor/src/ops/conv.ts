@@ -116,7 +116,7 @@ export function toNCHW(x: tf.Tensor): tf.Tensor4D {
 }
 
 /** PyTorch's weight `[O, I, kh, kw]` → tfjs's filter `[kh, kw, I, O]`. */
-export function toHWIO(w: tf.Tensor): tf.Tensor4D {
+function toHWIO(w: tf.Tensor): tf.Tensor4D {
   const [o, i, kh, kw] = w.shape as [number, number, number, number];
   return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(w, [o, i, kh * kw]), [2, 1, 0]), [kh, kw, i, o]));
 }
@@ -174,10 +174,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
     );
   }
   const attrs: Conv2dAttrs = { stride, padding, dilation, groups };
-  // A module's weight keeps its channels-last filter until it is written: the transpose is slow on
-  // WASM, inference reuses it (and XNNPACK its packed weights), and training's input gradient
-  // builds its filter from it (conv-input-grad.ts).
-  const filter = groups === 1 && (weight._kept || weight.requiresGrad) ? weight._derivedData('conv2d.hwio', toHWIO) : null;
+  // A kept weight outside autograd (inference) keeps its channels-last filter: the transpose is
+  // slow on WASM, and the same filter tensor lets XNNPACK reuse its packed weights.
+  const filter = groups === 1 && weight._kept && !willRecord([input, weight, bias]) ? weight._derivedData('conv2d.hwio', toHWIO) : null;
   const data = tf.tidy(() => {
     const xn = cl ? (input._data as tf.Tensor4D) : toNHWC(input._data);
     const y = convNHWC(xn, weight._data, attrs, n, filter, bias?._data ?? null, relu);
