@@ -81,6 +81,11 @@ describeGpu('on webgpu', () => {
     expect(await T.nonzero(x).tolistAsync()).toEqual([[1], [3]]);
     expect(await (T.unique(x) as T.Tensor).tolistAsync()).toEqual([0, 3, 5]);
     expect(await T.maskedSelect(x, mask).tolistAsync()).toEqual([3, 5]);
+    // A mask that broadcasts: read as it is, broadcast on the host.
+    const row = T.tensor([[true], [false]]).logicalNot().logicalNot();
+    expect(() => T.maskedSelect(x, row)).toThrow(/its mask's values on the CPU/);
+    await row.data();
+    expect(await T.maskedSelect(x, row).tolistAsync()).toEqual([0, 3, 0, 5]);
   });
 
   it('in-place writes into views, offloads and a switch back to wasm keep the values', async () => {
