@@ -1,5 +1,6 @@
 /** `setBackend('webgpu')`, reading back, and the errors of synchronous reads. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import '@flint/autograd';
 import * as T from '@flint/tensor';
 import { describeGpu, gpu, useWebGPU } from './test-utils/gpu.js';
 import { createWebGPUBackend } from './backend.js';
@@ -86,6 +87,15 @@ describeGpu('on webgpu', () => {
     expect(() => T.maskedSelect(x, row)).toThrow(/its mask's values on the CPU/);
     await row.data();
     expect(await T.maskedSelect(x, row).tolistAsync()).toEqual([0, 3, 0, 5]);
+  });
+
+  it('pow with a number exponent backpropagates without reading the exponent back', async () => {
+    const x = T.tensor([1, -2, 3]).requiresGrad_();
+    x.pow(3).sum().backward();
+    expect(await x.grad!.tolistAsync()).toEqual([3, 12, 27]);
+    const y = T.tensor([4, 9]).requiresGrad_();
+    y.pow(T.tensor(0.5)).sum().backward();
+    expect(Array.from(await y.grad!.data()).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0.25, 0.166667]);
   });
 
   it('in-place writes into views, offloads and a switch back to wasm keep the values', async () => {
