@@ -1,6 +1,7 @@
 /** `setBackend('webgpu')`, reading back, and the errors of synchronous reads. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@flint/autograd';
+import { F } from '@flint/nn';
 import * as T from '@flint/tensor';
 import { describeGpu, gpu, useWebGPU } from './test-utils/gpu.js';
 import { createWebGPUBackend } from './backend.js';
@@ -87,6 +88,13 @@ describeGpu('on webgpu', () => {
     expect(() => T.maskedSelect(x, row)).toThrow(/its mask's values on the CPU/);
     await row.data();
     expect(await T.maskedSelect(x, row).tolistAsync()).toEqual([0, 3, 0, 5]);
+    // F.oneHot: numClasses inferred takes the greatest index, so it needs the values; given, the range check is skipped.
+    const idx = T.tensor([2, 0, 1], { dtype: 'int32' }).add(1);
+    expect(await F.oneHot(idx, 4).tolistAsync()).toEqual([[0, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0]]);
+    expect(() => F.oneHot(idx)).toThrow(/^oneHot: numClasses = -1 .* on the CPU on the 'webgpu' backend: `await t\.data\(\)` on the input first, or pass numClasses/);
+    await idx.data();
+    expect(await F.oneHot(idx).tolistAsync()).toEqual([[0, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0]]);
+    expect(() => F.oneHot(idx, 3)).toThrow(/smaller than num_classes/);
   });
 
   it('pow with a number exponent backpropagates without reading the exponent back', async () => {
