@@ -1,12 +1,15 @@
 /**
  * For tests of every package: how the oracle's sequence-model and attention cases are called
- * (see ../shared/oracle/README.md): the modules built from a case's config, its positional
- * inputs (`input`, `input.N`, `input.N.M`), its masks under PyTorch's keyword names, and the call.
- * Used by @flint/nn's oracle runner and by @flint/webgpu's, which runs the same cases on the GPU.
+ * and checked (see ../shared/oracle/README.md): the modules built from a case's config, its
+ * positional inputs (`input`, `input.N`, `input.N.M`), its masks under PyTorch's keyword names,
+ * the call, and the comparison. Used by @flint/nn's oracle runner and by @flint/webgpu's, which
+ * runs the same cases on the GPU.
  */
 import type { Tensor } from '@flint/tensor';
 import { F, GRU, GRUCell, LayerNorm, LSTM, LSTMCell, type Module, MultiheadAttention, RNN, RNNCell, Transformer, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer } from '@flint/nn';
-import type { OracleCase } from './oracle-cases.js';
+import { expect } from 'vitest';
+import { loadCase, type OracleCase } from './oracle-cases.js';
+import { expectClose, expectParamGrads, loadParams } from './oracle-compare.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Cfg = Record<string, any>;
@@ -96,3 +99,43 @@ export function callSequenceCase(c: OracleCase, model: Module | null, args: unkn
 
 /** The kinds `callSequenceCase` knows. */
 export const SEQUENCE_KINDS = ['rnn', 'lstm', 'gru', 'rnn_cell', 'lstm_cell', 'gru_cell', 'mha', 'sdpa', 'transformer_encoder_layer', 'transformer_decoder_layer', 'transformer_encoder', 'transformer'];
+
+/**
+ * Loads `param.*` strictly, calls the module in train mode with the case's inputs and masks,
+ * compares every output (a missing one must be `null`), then backward of
+ * Σ (output_i · grad_output_i).sum() and compares the gradient of every float input and parameter.
+ */
+export async function checkSequenceCase(c: OracleCase): Promise<void> {
+  const data = loadCase(c);
+  const model = c.kind === 'sdpa' ? null : SEQUENCE_BUILDERS[c.kind]!(c.config as Cfg);
+  if (model) {
+    loadParams(model, data);
+    model.train();
+  }
+  const args = positional(data);
+  const leaves = [...flatten(args, '')].filter(([, t]) => t && t.dtype === 'float32') as [string, Tensor][];
+  for (const [, t] of leaves) t.requiresGrad_();
+  const outputs = flatten(callSequenceCase(c, model, args, data));
+  const name = (prefix: string, suffix: string) => (outputs.size === 1 && suffix === '' ? prefix : `${prefix}${suffix}`);
+  let total: Tensor | null = null;
+  for (const [suffix, out] of outputs) {
+    const expected = data[name('output', suffix)];
+    if (!expected) {
+      expect(out, `${c.name}: output${suffix} should be null`).toBeNull();
+      continue;
+    }
+    await expectClose(out, expected, c, `${c.name} output${suffix}`);
+    const g = data[name('grad_output', suffix)];
+    if (g && out) {
+      const term = out.mul(g).sum();
+      total = total ? total.add(term) : term;
+    }
+  }
+  total!.backward();
+  const single = leaves.length === 1 && data['input'];
+  for (const [suffix, t] of leaves) await expectClose(t.grad, data[single ? 'grad.input' : `grad.input${suffix}`]!, c, `${c.name} grad.input${suffix}`);
+  if (model) await expectParamGrads(model, data, c, c.name);
+}
+
+/** The check of each kind here. */
+export const SEQUENCE_CHECKS: Record<string, (c: OracleCase) => Promise<void>> = Object.fromEntries(SEQUENCE_KINDS.map((k) => [k, checkSequenceCase]));

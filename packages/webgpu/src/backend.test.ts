@@ -1,8 +1,9 @@
 /** `setBackend('webgpu')`, reading back, and the errors of synchronous reads. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import '@flint/autograd';
+import { F } from '@flint/nn';
 import * as T from '@flint/tensor';
 import { BatchNorm2d } from '@flint/vision';
-import { F } from '@flint/nn';
 import { describeGpu, gpu, useWebGPU } from './test-utils/gpu.js';
 import { createWebGPUBackend } from './backend.js';
 
@@ -67,12 +68,6 @@ describeGpu('on webgpu', () => {
     got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
   });
 
-  it('F.oneHot with numClasses runs on the GPU; numClasses -1 (read from the values) says to pass it', async () => {
-    const labels = T.tensor([2, 0, 1], { dtype: 'int32' }).add(0);
-    expect(await F.oneHot(labels, 3).tolistAsync()).toEqual([[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
-    expect(() => F.oneHot(labels)).toThrow(/^oneHot: numClasses -1 infers the class count from the values, which the 'webgpu' backend cannot read synchronously; pass numClasses/);
-  });
-
   it('synchronous reads of GPU memory throw an error naming the asynchronous form', async () => {
     const x = T.tensor([1, 2, 3]).mul(2);
     expect(() => x.sum().item()).toThrow(/^item: the 'webgpu' backend cannot read GPU memory synchronously; use `await t\.itemAsync\(\)`/);
@@ -105,6 +100,27 @@ describeGpu('on webgpu', () => {
     expect(await T.nonzero(x).tolistAsync()).toEqual([[1], [3]]);
     expect(await (T.unique(x) as T.Tensor).tolistAsync()).toEqual([0, 3, 5]);
     expect(await T.maskedSelect(x, mask).tolistAsync()).toEqual([3, 5]);
+    // A mask that broadcasts: read as it is, broadcast on the host.
+    const row = T.tensor([[true], [false]]).logicalNot().logicalNot();
+    expect(() => T.maskedSelect(x, row)).toThrow(/its mask's values on the CPU/);
+    await row.data();
+    expect(await T.maskedSelect(x, row).tolistAsync()).toEqual([0, 3, 0, 5]);
+    // F.oneHot: numClasses inferred takes the greatest index, so it needs the values; given, the range check is skipped.
+    const idx = T.tensor([2, 0, 1], { dtype: 'int32' }).add(1);
+    expect(await F.oneHot(idx, 4).tolistAsync()).toEqual([[0, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0]]);
+    expect(() => F.oneHot(idx)).toThrow(/^oneHot: numClasses = -1 .* on the CPU on the 'webgpu' backend: `await t\.data\(\)` on the input first, or pass numClasses/);
+    await idx.data();
+    expect(await F.oneHot(idx).tolistAsync()).toEqual([[0, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0]]);
+    expect(() => F.oneHot(idx, 3)).toThrow(/smaller than num_classes/);
+  });
+
+  it('pow with a number exponent backpropagates without reading the exponent back', async () => {
+    const x = T.tensor([1, -2, 3]).requiresGrad_();
+    x.pow(3).sum().backward();
+    expect(await x.grad!.tolistAsync()).toEqual([3, 12, 27]);
+    const y = T.tensor([4, 9]).requiresGrad_();
+    y.pow(T.tensor(0.5)).sum().backward();
+    expect(Array.from(await y.grad!.data()).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0.25, 0.166667]);
   });
 
   it('in-place writes into views, offloads and a switch back to wasm keep the values', async () => {

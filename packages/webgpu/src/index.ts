@@ -22,7 +22,7 @@ export { useDawn, gpuAvailable, type DawnOptions } from './dawn.js';
 export { adapterInfo } from './backend.js';
 
 guardSyncReads(WebGPUBackend);
-registerFlintKernels();
+registerFlintKernels(WebGPUBackend);
 // Replaces tfjs-backend-webgpu's own registration, which happens only when `navigator.gpu`
 // exists at import time (so never in Node) and fails with a TypeError when there is no adapter.
 if (findBackendFactory('webgpu') !== null) removeBackend('webgpu');

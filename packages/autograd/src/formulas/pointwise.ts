@@ -3,7 +3,7 @@
  * `derivatives.yaml`): broadcasting binary ops reduce their gradients back to each input's shape.
  */
 import { logicalAnd, where, zeros, type Tensor } from '@flint/tensor';
-import type { Formula, FormulaContext } from './types.js';
+import { attrs, type Formula, type FormulaContext } from './types.js';
 import { each, sumToShape } from './util.js';
 
 /** A binary op's formula from its two unreduced gradients (each already masked to the inputs that need it). */
@@ -34,9 +34,12 @@ const powTensor = binary((g, x, y, ctx) => [
   () => g.mul(where(logicalAnd(x().eq(0), y().ge(0)), 0, ctx.output(0).mul(x().log()))),
 ]);
 
-/** `x.pow(p)` for a number p (MSE's `pow(2)`): p·x^(p-1), with the exponent read once. */
+/**
+ * `x.pow(p)` for a number p (MSE's `pow(2)`): p·x^(p-1), with the exponent as recorded (reading
+ * the saved exponent tensor would be a synchronous read, which webgpu cannot do once a kernel used it).
+ */
 const powScalar: Formula = (ctx, [g]) => {
-  const p = ctx.input(1).item();
+  const { exponent: p } = attrs<{ exponent: number }>(ctx);
   return each(ctx, () => {
     if (p === 0) return zeros(ctx.inputShapes[0]!);
     const x = ctx.input(0);
@@ -50,7 +53,7 @@ export const pointwiseFormulas: Record<string, Formula> = {
   mul: binary((g, x, y) => [() => g.mul(y()), () => g.mul(x())]),
   // d(x/y)/dy = -x/y²
   div: binary((g, x, y) => [() => g.div(y()), () => g.neg().mul(x()).div(y().mul(y()))]),
-  pow: (ctx, grads) => (ctx.inputShapes[1]!.length === 0 && !ctx.needsInputGrad[1] ? powScalar(ctx, grads) : powTensor(ctx, grads)),
+  pow: (ctx, grads) => (typeof ctx.attrs['exponent'] === 'number' && !ctx.needsInputGrad[1] ? powScalar(ctx, grads) : powTensor(ctx, grads)),
   maximum: binary((g, x, y) => [() => g.mul(share(x().gt(y()), x().eq(y()))), () => g.mul(share(y().gt(x()), x().eq(y())))]),
   minimum: binary((g, x, y) => [() => g.mul(share(x().lt(y()), x().eq(y()))), () => g.mul(share(y().lt(x()), x().eq(y())))]),
   // clamp: the bounds themselves pass the gradient to x (as PyTorch).

@@ -1,5 +1,5 @@
 /** `F.embedding`, `F.one_hot`. */
-import { arange, backendReadsSync, getBackend, type Tensor } from '@flint/tensor';
+import { arange, backendReadsSync, getBackend, isSyncReadError, type Tensor } from '@flint/tensor';
 import { bindArgs, boolArg, describeValue, intArg, numberArg } from '../args.js';
 import { shapeStr } from '../repr.js';
 import { checkTensor } from './activation.js';
@@ -21,21 +21,46 @@ export function oneHot(input: Tensor, ...args: unknown[]): Tensor {
   if (input.dtype !== 'int32') {
     throw new TypeError(`${op}: one_hot is only applicable to index tensor: expected class indices of dtype int32, got ${input.dtype} with shape ${shapeStr(input.shape)}; ${INT32_HINT}`);
   }
-  if (input.numel() > 0 && !backendReadsSync()) {
-    // webgpu: the range check is skipped, as CUDA's device-side check does not stop the program.
-    if (numClasses === -1) {
-      throw new Error(`${op}: numClasses -1 infers the class count from the values, which the '${getBackend()}' backend cannot read synchronously; pass numClasses`);
+  if (input.numel() > 0) {
+    const range = indexRange(op, input, numClasses === -1);
+    if (range) {
+      const [min, max] = range;
+      if (min < 0) throw new RangeError('oneHot: Class values must be non-negative.');
+      if (numClasses === -1) numClasses = max + 1;
+      else if (max >= numClasses) throw new RangeError('oneHot: Class values must be smaller than num_classes.');
     }
-  } else if (input.numel() > 0) {
-    const min = input.min().item();
-    const max = input.max().item();
-    if (min < 0) throw new RangeError('oneHot: Class values must be non-negative.');
-    if (numClasses === -1) numClasses = max + 1;
-    else if (max >= numClasses) throw new RangeError('oneHot: Class values must be smaller than num_classes.');
   } else if (numClasses === -1) {
     throw new RangeError('oneHot: Can not infer total number of classes from empty tensor.');
   }
   return oneHotUnchecked(input, numClasses);
+}
+
+/**
+ * The least and greatest index. On a backend that reads only asynchronously (webgpu) they come
+ * from values already on the CPU; otherwise the range check is skipped (`null`), as CUDA's
+ * device-side check does not stop the program either, unless `needed` (numClasses inferred: the
+ * output's shape depends on the values), which is an error saying to read the input first.
+ */
+function indexRange(op: string, input: Tensor, needed: boolean): [number, number] | null {
+  if (backendReadsSync()) return [input.min().item(), input.max().item()];
+  let values: ArrayLike<number>;
+  try {
+    values = input.dataSync();
+  } catch (err) {
+    if (!isSyncReadError(err)) throw err;
+    if (!needed) return null;
+    throw new Error(
+      `${op}: numClasses = -1 takes the greatest index + 1, which needs the input's values on the CPU on the '${getBackend()}' backend: \`await t.data()\` on the input first, or pass numClasses`,
+      { cause: err },
+    );
+  }
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    min = Math.min(min, values[i]!);
+    max = Math.max(max, values[i]!);
+  }
+  return [min, max];
 }
 
 /** @internal `oneHot` of indices already known to lie in [0, numClasses). */

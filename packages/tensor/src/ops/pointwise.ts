@@ -85,6 +85,8 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (a instanceof Tensor && a.dtype !== 'float32' && typeof b === 'number' && Number.isInteger(b) && b < 0) {
     throw new RangeError('pow: Integers to negative integer powers are not allowed.');
   }
+  // A number exponent is recorded as such: the backward then needs no read of the wrapped scalar.
+  if (typeof b === 'number') return binary('pow', a, b, tf.pow, { record: (out, inputs) => record('pow', out, inputs, { exponent: b }) });
   return binary('pow', a, b, tf.pow);
 }
 /** `torch.maximum` (elementwise; gradient split evenly at ties, as PyTorch). */

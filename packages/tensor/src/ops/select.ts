@@ -9,7 +9,7 @@ import { bindArgs } from '../args.js';
 import { torchName } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { indexSelect } from './indexing.js';
-import { broadcastData, expand, reshape } from './shape.js';
+import { expand, reshape } from './shape.js';
 import { broadcastShapes, composite } from './util.js';
 
 /** `torch.masked_select(input, mask)`: the 1-D elements of `input` where the bool `mask` is true (both broadcast). */
@@ -20,18 +20,38 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
     throw new TypeError(`${op}: masked_select: expected BoolTensor for mask (got ${mask instanceof Tensor ? torchName(mask.dtype) : typeof mask})`);
   }
   const shape = broadcastShapes(op, x.shape, mask.shape);
-  const same = shape.length === mask.ndim && shape.every((n, i) => n === mask.shape[i]);
-  const m = same ? mask._data : broadcastData(mask._data, shape);
-  const flags = readSync(m, op, NEEDS_HOST_VALUES.replace("input's", "mask's").replace('the input', 'the mask'));
-  if (!same) m.dispose();
-  const hits: number[] = [];
-  flags.forEach((v, i) => {
-    if (v !== 0) hits.push(i);
-  });
+  // The mask is read as it is and broadcast here: a broadcast by a kernel would put it on the GPU
+  // (webgpu), where it cannot be read synchronously even when the mask's values are on the CPU.
+  const flags = readSync(mask._data, op, NEEDS_HOST_VALUES.replace("input's", "mask's").replace('the input', 'the mask'));
+  const hits = broadcastHits(flags, mask.shape, shape);
   return composite([x], () => {
     const ids = new Tensor(tf.tensor1d(Int32Array.from(hits), 'int32'));
     return indexSelect(reshape(expand(x, shape), [-1]), 0, ids);
   });
+}
+
+/** The flat indices into `shape` where `flags`, of shape `from` (broadcast to `shape`), is nonzero, in order. */
+function broadcastHits(flags: ArrayLike<number>, from: readonly number[], shape: readonly number[]): number[] {
+  const hits: number[] = [];
+  if (from.length === shape.length && from.every((n, i) => n === shape[i])) {
+    for (let i = 0; i < flags.length; i++) if (flags[i] !== 0) hits.push(i);
+    return hits;
+  }
+  // The stride of each output dim in `flags`: 0 where `from` has no such dim or a 1 there.
+  const lead = shape.length - from.length;
+  const strides = shape.map(() => 0);
+  for (let k = from.length - 1, s = 1; k >= 0; s *= from[k]!, k--) if (from[k] !== 1) strides[k + lead] = s;
+  const n = shape.reduce((a, b) => a * b, 1);
+  for (let i = 0; i < n; i++) {
+    let rest = i;
+    let at = 0;
+    for (let k = shape.length - 1; k >= 0; k--) {
+      at += (rest % shape[k]!) * strides[k]!;
+      rest = Math.floor(rest / shape[k]!);
+    }
+    if (flags[at] !== 0) hits.push(i);
+  }
+  return hits;
 }
 
 /**

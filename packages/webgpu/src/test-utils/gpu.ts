@@ -5,8 +5,8 @@
  * are skipped with the printed reason.
  */
 import { existsSync } from 'node:fs';
-import { describe, expect } from 'vitest';
-import { setBackend, _tfjsEnv, type Tensor } from '@flint/tensor';
+import { describe } from 'vitest';
+import { setBackend, _tfjsEnv } from '@flint/tensor';
 import { gpuAvailable } from '../index.js';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -29,24 +29,4 @@ export async function useWebGPU(): Promise<void> {
   if (!gpu.ok) return;
   await setBackend('webgpu');
   _tfjsEnv().set('WEBGPU_CPU_FORWARD', false);
-}
-
-/** `|a - b| <= atol + rtol·|b|` elementwise, read asynchronously; shapes equal (1-element tensors match any). */
-export async function expectClose(actual: Tensor | null | undefined, expected: Tensor, tol: { atol: number; rtol: number }, what: string): Promise<void> {
-  expect(actual, `${what}: missing`).toBeTruthy();
-  const a = actual!;
-  if (!(a.numel() === 1 && expected.numel() === 1)) expect([...a.shape], `${what}: shape`).toEqual([...expected.shape]);
-  const av = await a.data();
-  const bv = await expected.data();
-  expect(av.length, `${what}: element count`).toBe(bv.length);
-  let worst = -1;
-  let worstErr = 0;
-  for (let i = 0; i < bv.length; i++) {
-    const err = Math.abs(av[i]! - bv[i]!) - (tol.atol + tol.rtol * Math.abs(bv[i]!));
-    if (!(err <= 0) && !(Number.isNaN(av[i]!) && Number.isNaN(bv[i]!)) && (worst < 0 || err > worstErr)) {
-      worst = i;
-      worstErr = err;
-    }
-  }
-  expect(worst, worst >= 0 ? `${what}: element ${worst} is ${av[worst]}, expected ${bv[worst]}` : what).toBe(-1);
 }
