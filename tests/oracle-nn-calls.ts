@@ -1,41 +1,15 @@
 /**
  * For tests of every package: how the oracle's first module and loss cases are built, called and
- * checked — the seed's custom `Linear` and `Perceptron`, `nn.Linear`, and the mean-reduced losses
- * (`loss`). Used by @flint/nn's oracle runner (WASM) and @flint/webgpu's.
+ * checked — the seed's custom `Linear` and `Perceptron` (apps/seed's own classes), `nn.Linear`,
+ * and the mean-reduced losses (`loss`). Used by @flint/nn's oracle runner (WASM) and
+ * @flint/webgpu's.
  */
-import { F, Linear, Module, Parameter } from '@flint/nn';
-import { randn, type Tensor } from '@flint/tensor';
+import { F, Linear, type Module } from '@flint/nn';
+import type { Tensor } from '@flint/tensor';
+import { Linear as SeedLinear, Perceptron } from '../apps/seed/src/perceptron.js';
 import { expect } from 'vitest';
 import { loadCase, type OracleCase } from './oracle-cases.js';
 import { expectClose, expectParamGrads, loadParams } from './oracle-compare.js';
-
-/** The seed's `Linear`: `w [in, out]`, `b [out]`, `x.mm(w) + b`. */
-export class SeedLinear extends Module {
-  w: Parameter;
-  b: Parameter;
-  constructor(inF: number, outF: number) {
-    super();
-    this.w = new Parameter(randn([inF, outF]));
-    this.b = new Parameter(randn([outF]));
-  }
-  override forward(x: Tensor): Tensor {
-    return x.mm(this.w).add(this.b);
-  }
-}
-
-/** The seed's `Perceptron`: a sigmoid between two `SeedLinear`s. */
-export class Perceptron extends Module {
-  layer1: SeedLinear;
-  layer2: SeedLinear;
-  constructor(inF: number, hidden: number, outF: number) {
-    super();
-    this.layer1 = new SeedLinear(inF, hidden);
-    this.layer2 = new SeedLinear(hidden, outF);
-  }
-  override forward(x: Tensor): Tensor {
-    return this.layer2(this.layer1(x).sigmoid());
-  }
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Cfg = Record<string, any>;
