@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { bindArgs } from '../args.js';
 import { torchName } from '../dtype.js';
 import { Tensor } from '../tensor.js';
+import { contiguousGeometry, elementIndices, expandGeometry } from '../strided.js';
 import { indexSelect } from './indexing.js';
 import { expand, reshape } from './shape.js';
 import { broadcastShapes, composite } from './util.js';
@@ -32,25 +33,9 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
 
 /** The flat indices into `shape` where `flags`, of shape `from` (broadcast to `shape`), is nonzero, in order. */
 function broadcastHits(flags: ArrayLike<number>, from: readonly number[], shape: readonly number[]): number[] {
+  const source = elementIndices(expandGeometry(contiguousGeometry(from), shape));
   const hits: number[] = [];
-  if (from.length === shape.length && from.every((n, i) => n === shape[i])) {
-    for (let i = 0; i < flags.length; i++) if (flags[i] !== 0) hits.push(i);
-    return hits;
-  }
-  // The stride of each output dim in `flags`: 0 where `from` has no such dim or a 1 there.
-  const lead = shape.length - from.length;
-  const strides = shape.map(() => 0);
-  for (let k = from.length - 1, s = 1; k >= 0; s *= from[k]!, k--) if (from[k] !== 1) strides[k + lead] = s;
-  const n = shape.reduce((a, b) => a * b, 1);
-  for (let i = 0; i < n; i++) {
-    let rest = i;
-    let at = 0;
-    for (let k = shape.length - 1; k >= 0; k--) {
-      at += (rest % shape[k]!) * strides[k]!;
-      rest = Math.floor(rest / shape[k]!);
-    }
-    if (flags[at] !== 0) hits.push(i);
-  }
+  for (let i = 0; i < source.length; i++) if (flags[source[i]!] !== 0) hits.push(i);
   return hits;
 }
 
