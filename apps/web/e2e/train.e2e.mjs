@@ -14,10 +14,10 @@
 //   pnpm --filter ./apps/web e2e            (add -- --no-build to reuse dist/)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../../scripts/free-port.mjs';
 import { chromium } from 'playwright-core';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -36,17 +36,6 @@ const log = (...a) => console.log('[e2e]', ...a);
 const fail = (msg) => {
   throw new Error(msg);
 };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForHttp(url, ms) {
   const end = Date.now() + ms;
