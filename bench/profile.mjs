@@ -4,6 +4,7 @@
  *
  *   pnpm run build && node bench/profile.mjs W3            # ResNet-18 training step (W1–W4)
  *   node bench/profile.mjs W3 --steps 3 --warmup 2 --top 25
+ *   node bench/profile.mjs W3 --detail        # also per kernel call site: kernel, Flint op, shapes, attrs
  *
  * Every kernel call goes through tfjs's engine (`runKernel`), which is wrapped here: a call's time
  * is wall time around it (WASM kernels are synchronous), and it is charged to the Flint op that
@@ -21,7 +22,7 @@ import { workloads } from './workloads/flint-steps.mjs';
 
 const { values: cli, positionals } = parseArgs({
   allowPositionals: true,
-  options: { steps: { type: 'string', default: '2' }, warmup: { type: 'string', default: '2' }, top: { type: 'string', default: '20' } },
+  options: { steps: { type: 'string', default: '2' }, warmup: { type: 'string', default: '2' }, top: { type: 'string', default: '20' }, detail: { type: 'boolean', default: false } },
 });
 const name = positionals[0] ?? 'W3';
 if (!workloads[name]) throw new Error(`profile.mjs: unknown workload ${name} (${Object.keys(workloads).join(', ')})`);
@@ -84,6 +85,14 @@ function flintOp() {
 let recording = false;
 const byKernel = new Map();
 const byOp = new Map();
+const bySite = new Map();
+/** A kernel call's site for `--detail`: kernel, Flint op, input shapes and the attrs that shape the work. */
+function siteOf(kernel, op, inputs, attrs) {
+  const shapes = Object.values(inputs ?? {}).map((t) => `[${t?.shape?.join('x') ?? ''}]`).join(' ');
+  const keep = ['perm', 'strides', 'pad', 'dilations', 'axis', 'transposeA', 'transposeB'];
+  const a = keep.filter((k) => attrs?.[k] !== undefined).map((k) => `${k}=${JSON.stringify(attrs[k])}`).join(' ');
+  return `${kernel} · ${op} · ${shapes}${a ? ' · ' + a : ''}`;
+}
 const add = (map, key, ms, flops) => {
   const e = map.get(key) ?? { calls: 0, ms: 0, flops: 0 };
   e.calls++;
@@ -101,6 +110,7 @@ engine.runKernel = (kernel, inputs, attrs) => {
   const flops = flopsOf(kernel, inputs, attrs, out);
   add(byKernel, kernel, ms, flops);
   add(byOp, op, ms, flops);
+  if (cli.detail) add(bySite, siteOf(kernel, op, inputs, attrs), ms, flops);
   return out;
 };
 
@@ -161,3 +171,4 @@ console.log(
 );
 table('per kernel', byKernel);
 table('per Flint-op', byOp);
+if (cli.detail) table('per call-site', bySite);

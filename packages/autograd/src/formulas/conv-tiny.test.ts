@@ -17,3 +17,71 @@ describe('conv2d gradients on tiny inputs', () => {
     expect(gradcheck((xi, wi, bi) => conv2d(xi, wi, bi, opts), [x, w, b], { eps: 1e-2, atol: 2e-2, rtol: 2e-2 })).toBe(true);
   });
 });
+
+/**
+ * A backward without `createGraph` takes conv2d's fast gradients (outside autograd: one-pixel
+ * outputs as matMuls, the weight gradient with 2-D transposes only); with it, the recorded
+ * formulas. Both must give the same gradients.
+ */
+describe('conv2d fast gradients match the recorded ones', () => {
+  it.each([
+    ['1×1 input, 3×3 pad 1 (one tap lands)', [4, 5, 1, 1], [6, 5, 3, 3], { padding: 1 }],
+    ['2×2 input, 3×3 stride 2 pad 1 (four taps)', [3, 4, 2, 2], [5, 4, 3, 3], { stride: 2, padding: 1 }],
+    ['2×2 input, 1×1 stride 2 (downsample)', [3, 4, 2, 2], [5, 4, 1, 1], { stride: 2 }],
+    ['3×3 input, 3×3 valid (every tap)', [2, 3, 3, 3], [4, 3, 3, 3], {}],
+    ['1×2 input, asymmetric taps', [2, 3, 1, 2], [4, 3, 3, 3], { padding: [1, 1] as [number, number] }],
+    ['5×6 input, 3×3 stride 2 pad 1', [2, 3, 5, 6], [4, 3, 3, 3], { stride: 2, padding: 1 }],
+    ['7×7 input, 5×5 dilation 2 pad 2', [2, 2, 7, 7], [3, 2, 5, 5], { padding: 2, dilation: 2 }],
+    ['6×5 input, 2×3 stride [2, 1]', [2, 3, 6, 5], [4, 3, 2, 3], { stride: [2, 1] as [number, number] }],
+  ] as const)('%s', (_name, xs, ws, opts) => {
+    manualSeed(7);
+    const x = randn([...xs], { requiresGrad: true });
+    const w = randn([...ws], { requiresGrad: true });
+    const b = randn([ws[0]], { requiresGrad: true });
+    const g = randn([...conv2d(x.detach(), w.detach(), b.detach(), opts).shape]);
+    conv2d(x, w, b, opts).backward(g);
+    const fast = [x.grad!, w.grad!, b.grad!].map((t) => t.clone());
+    for (const t of [x, w, b]) t.grad = null;
+    conv2d(x, w, b, opts).backward(g, { createGraph: true });
+    const recorded = [x.grad!, w.grad!, b.grad!];
+    fast.forEach((f, i) => expect(f.sub(recorded[i]!.detach()).abs().max().item(), ['input', 'weight', 'bias'][i]).toBeLessThan(1e-5));
+  });
+});
+
+/** conv2d by its definition, in plain JS: input [N, C, H, W], weight [O, C, kh, kw], padding p, stride s. */
+function naiveConv(x: number[][][][], w: number[][][][], b: number[], s: number, p: number): number[][][][] {
+  const [h, wd, kh, kw] = [x[0]![0]!.length, x[0]![0]![0]!.length, w[0]![0]!.length, w[0]![0]![0]!.length];
+  const ho = Math.floor((h + 2 * p - kh) / s) + 1;
+  const wo = Math.floor((wd + 2 * p - kw) / s) + 1;
+  return x.map((xn) =>
+    w.map((wo_, o) =>
+      Array.from({ length: ho }, (_, r) =>
+        Array.from({ length: wo }, (_, q) => {
+          let sum = b[o]!;
+          xn.forEach((plane, c) => {
+            for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) sum += (plane[r * s - p + i]?.[q * s - p + j] ?? 0) * wo_[c]![i]![j]!;
+          });
+          return sum;
+        }),
+      ),
+    ),
+  );
+}
+
+describe('conv2d with a one-pixel output (the matMul path) equals the definition', () => {
+  it.each([
+    [[3, 4, 1, 1], [5, 4, 3, 3], 1, 1],
+    [[3, 4, 2, 2], [5, 4, 3, 3], 2, 1],
+    [[3, 4, 2, 2], [5, 4, 1, 1], 2, 0],
+    [[2, 3, 3, 3], [4, 3, 3, 3], 1, 0],
+  ] as const)('input %j, weight %j, stride %d, padding %d', (xs, ws, s, p) => {
+    manualSeed(8);
+    const x = randn([...xs]);
+    const w = randn([...ws]);
+    const b = randn([ws[0]]);
+    const want = naiveConv(x.tolist() as number[][][][], w.tolist() as number[][][][], b.tolist() as number[], s, p);
+    const got = conv2d(x, w, b, { stride: s, padding: p });
+    expect(got.shape).toEqual([xs[0], ws[0], 1, 1]);
+    (got.tolist() as number[][][][]).flat(3).forEach((v, i) => expect(v).toBeCloseTo(want.flat(3)[i]!, 4));
+  });
+});

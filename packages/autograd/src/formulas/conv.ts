@@ -18,6 +18,8 @@
  */
 import {
   _conv2dInputGrad as conv2dInputGradFast,
+  _conv2dWeightGrad as conv2dWeightGradFast,
+  _conv2dWeightGradCovers as conv2dWeightGradFastCovers,
   _conv2dInputGradPadding as conv2dInputGradPadding,
   _exchangeMatrix as exchangeMatrix,
   avgPool2d,
@@ -112,9 +114,9 @@ export const convFormulas: Record<string, Formula> = {
     const a = attrs<Conv2dAttrs>(ctx);
     return each(
       ctx,
-      // A second backward needs the recorded form; otherwise the input gradient skips autograd.
+      // A second backward needs the recorded forms; otherwise both gradients skip autograd.
       () => (a.groups === 1 && !isGradEnabled() ? conv2dInputGradFast : conv2dInputGrad)(g!, ctx.input(1), ctx.inputShapes[0]!, a),
-      () => conv2dWeightGrad(g!, ctx.input(0), ctx.inputShapes[1]!, a),
+      () => (conv2dWeightGradFastCovers(a) && !isGradEnabled() ? conv2dWeightGradFast : conv2dWeightGrad)(g!, ctx.input(0), ctx.inputShapes[1]!, a),
       () => g!.sum([0, 2, 3]),
     );
   },

@@ -1,13 +1,12 @@
 /**
  * The `maxPool2d` backward (PyTorch's `max_pool2d_with_indices_backward`): ties go to the first
  * maximum of each window in row-major order, padding never receives a gradient, and overlapping
- * windows add up. Both backward paths are covered: tiling windows (stride == kernel, no padding or
- * dilation: a one-hot scatter of the window argmax) and the general one (a scatter to saved
- * positions). Expected values follow PyTorch's CPU kernel (`val > maxval || isnan(val)` from
- * `maxval = -inf`, `maxindex` = the window's first real element).
+ * windows add up, for tiling and overlapping windows alike (a scatter to the saved positions).
+ * Expected values follow PyTorch's CPU kernel (`val > maxval || isnan(val)` from `maxval = -inf`,
+ * `maxindex` = the window's first real element).
  */
 import { describe, expect, it } from 'vitest';
-import { full, manualSeed, maxPool2d, maxPool2dBackward, memory, randn, randperm, tensor, zeros, type MaxPool2dOptions, type Pool2dAttrs, type Tensor } from '@flint/tensor';
+import { full, getBackend, manualSeed, maxPool2d, maxPool2dBackward, memory, randn, randperm, setBackend, tensor, zeros, type MaxPool2dOptions, type Pool2dAttrs, type Tensor } from '@flint/tensor';
 import { gradcheck, noGrad } from '../index.js';
 
 /** dL/dx of `maxPool2d(x).sum()`, as nested arrays of the single `[1, 1, H, W]` plane. */
@@ -72,7 +71,21 @@ describe('maxPool2d backward', () => {
     ]);
   });
 
-  it('passes gradcheck on both paths, unbatched too', () => {
+  it('propagates NaN as PyTorch does: the last NaN of a window wins (values from torch 1.13)', () => {
+    const nan = Number.NaN;
+    const inf = Number.POSITIVE_INFINITY;
+    const x = tensor([[[[-inf, -inf, 1, 2], [-inf, -inf, 3, nan], [5, 5, 0, 0], [5, 5, nan, 0]]]]).requiresGrad_();
+    const y = maxPool2d(x, 3, { stride: 2, padding: 1 });
+    expect(y.detach().squeeze([0, 1]).tolist()).toEqual([[-inf, nan], [5, nan]]);
+    y.backward(tensor([[[[1, 2], [3, 4]]]]));
+    expect(x.grad!.squeeze([0, 1]).tolist()).toEqual([[1, 0, 0, 0], [0, 0, 0, 2], [3, 0, 0, 0], [0, 0, 4, 0]]);
+    // torch: indices [[3, 1], [3, 4]] for k2 s1.
+    const z = tensor([[[[1, nan, 2], [nan, 0, 0], [0, 0, 0]]]]);
+    expect(maxPool2d(z.detach().requiresGrad_(), 2, { stride: 1 }).detach().squeeze([0, 1]).tolist()).toEqual([[nan, nan], [nan, 0]]);
+    expect(gradOfSum(z, 2, { stride: 1 })).toEqual([[0, 1, 0], [2, 1, 0], [0, 0, 0]]);
+  });
+
+  it('passes gradcheck on tiling and overlapping windows, unbatched too', () => {
     manualSeed(1);
     const distinct = (shape: number[]) => {
       const n = shape.reduce((a, b) => a * b, 1);
@@ -82,7 +95,7 @@ describe('maxPool2d backward', () => {
       ['k2 tiling, floor leaves a row and a column', [2, 3, 7, 5], (t) => maxPool2d(t, 2)],
       ['k[2,3] tiling', [1, 2, 4, 6], (t) => maxPool2d(t, [2, 3])],
       ['k3 s2 p1', [2, 2, 6, 7], (t) => maxPool2d(t, 3, { stride: 2, padding: 1 })],
-      ['k2 s2 p1 (padded: general path)', [1, 2, 5, 4], (t) => maxPool2d(t, 2, { padding: 1 })],
+      ['k2 s2 p1 (padded)', [1, 2, 5, 4], (t) => maxPool2d(t, 2, { padding: 1 })],
       ['k3 s1 d2 unbatched', [2, 7, 6], (t) => maxPool2d(t, 3, { stride: 1, dilation: 2 })],
     ];
     for (const [name, shape, f] of cases) {
@@ -124,6 +137,39 @@ describe('maxPool2d backward', () => {
     }
     x.grad!.dispose();
     x.dispose();
+  });
+});
+
+describe('maxPool2d indices on each backend', () => {
+  it("the WASM heap scan and the tfjs-op path (the cpu backend's) agree on values and gradients", async () => {
+    expect(getBackend()).toBe('wasm');
+    manualSeed(4);
+    const nan = Number.NaN;
+    const base = randn([2, 3, 9, 8]).mul(3).round(); // many ties
+    const special = tensor([[[[-Infinity, -Infinity, 1, nan], [nan, -Infinity, 3, 3], [5, 5, nan, 0], [-Infinity, 5, 0, 0]]]]);
+    const geometries: [number, MaxPool2dOptions][] = [
+      [3, { stride: 2, padding: 1 }],
+      [3, { stride: 2, padding: 1, ceilMode: true }],
+      [2, {}],
+      [2, { stride: 1, dilation: 2 }],
+      [3, { stride: [1, 2] as [number, number], padding: [1, 0] as [number, number] }],
+    ];
+    const run = (x: Tensor, k: number, o: MaxPool2dOptions): [unknown, unknown] => {
+      const leaf = x.detach().requiresGrad_();
+      const y = maxPool2d(leaf, k, o);
+      y.backward(y.detach().mul(0).add(1).cumsum(-1));
+      return [y.detach().tolist(), leaf.grad!.tolist()];
+    };
+    const inputs = [base, special];
+    const onWasm = inputs.flatMap((x) => geometries.map(([k, o]) => run(x, k, o)));
+    const hosts = inputs.map((x) => x.tolist());
+    await setBackend('cpu');
+    try {
+      const onCpu = hosts.flatMap((x) => geometries.map(([k, o]) => run(tensor(x as number[][][][]), k, o)));
+      expect(onCpu).toEqual(onWasm);
+    } finally {
+      await setBackend('wasm');
+    }
   });
 });
 

@@ -4,11 +4,13 @@
  * the filter flipped in space and with in/out channels swapped (see autograd's formulas/conv.ts,
  * which builds the same from recorded ops for a second backward). Here the filter is made in two
  * weight-sized passes (a tap-reversing matMul and one 2-D transpose); the recorded form takes
- * four (a transposed view's copy, the flip, and conv2d's own layout change).
+ * four (a transposed view's copy, the flip, and conv2d's own layout change). A one-pixel
+ * output runs as a matMul (conv-window.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Tensor } from '../tensor.js';
 import { pointConvAsMatMul, toNCHW, toNHWC, type Conv2dAttrs } from './conv.js';
+import { oneWindow, windowConvInputGrad } from './conv-window.js';
 
 /**
  * Per spatial axis, the padding (before, after) of the stride-dilated gradient (length Ho·s) that
@@ -42,6 +44,8 @@ export function conv2dInputGradFast(g: Tensor, weight: Tensor, inputShape: reado
   const [n, o, ho, wo] = g.shape as [number, number, number, number];
   const [kh, kw] = [weight.shape[2]!, weight.shape[3]!];
   const [sh, sw] = a.stride;
+  const win = oneWindow(inputShape, weight.shape, a);
+  if (win) return new Tensor(tf.tidy(() => windowConvInputGrad(g._data, weight, inputShape, win)));
   const { before, after } = conv2dInputGradPadding([ho, wo], [inputShape[2]!, inputShape[3]!], [kh, kw], a);
   const data = tf.tidy(() => {
     let gd: tf.Tensor4D = toNHWC(g._data);

@@ -16,6 +16,7 @@ import { record, willRecord } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { shapeStr } from './util.js';
 import { matMulFresh } from './linalg.js';
+import { oneWindow, windowConv } from './conv-window.js';
 
 /** A size given once for both spatial dims, or as `[h, w]`. */
 export type Size2 = number | readonly [number, number];
@@ -176,8 +177,13 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   const attrs: Conv2dAttrs = { stride, padding, dilation, groups };
   // A kept weight outside autograd (inference) keeps its channels-last filter: the transpose is
   // slow on WASM, and the same filter tensor lets XNNPACK reuse its packed weights.
-  const filter = groups === 1 && weight._kept && !willRecord([input, weight, bias]) ? weight._derivedData('conv2d.hwio', toHWIO) : null;
+  const win = cl ? null : oneWindow(input.shape, weight.shape, attrs);
+  const filter = !win && groups === 1 && weight._kept && !willRecord([input, weight, bias]) ? weight._derivedData('conv2d.hwio', toHWIO) : null;
   const data = tf.tidy(() => {
+    if (win) {
+      const y = windowConv(input._data, weight, bias?._data ?? null, win);
+      return relu ? tf.relu(y) : y;
+    }
     const xn = cl ? (input._data as tf.Tensor4D) : toNHWC(input._data);
     const y = convNHWC(xn, weight._data, attrs, n, filter, bias?._data ?? null, relu);
     return cl ? y : toNCHW(y);

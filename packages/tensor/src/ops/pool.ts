@@ -13,6 +13,7 @@ import { record, recordMany, willRecord } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { outSize, pair, toNCHW, toNHWC, type Size2 } from './conv.js';
 import { mm } from './linalg.js';
+import { poolWithIndices } from './pool-indices.js';
 import { mean } from './reduce.js';
 import { reshape, transpose } from './shape.js';
 import { shapeStr } from './util.js';
@@ -158,87 +159,20 @@ function maxPoolNHWC(x: tf.Tensor, a: Pool2dAttrs): tf.Tensor {
   return crop(tf.maxPool(x as tf.Tensor4D, a.kernel, a.stride, pad), a);
 }
 
-/** Whether the windows tile the input exactly: stride == kernel, no dilation, no padding. */
-function tiles(a: Pool2dAttrs): boolean {
-  const [kh, kw] = a.kernel;
-  return a.stride[0] === kh && a.stride[1] === kw && a.dilation[0] === 1 && a.dilation[1] === 1 && a.padding[0] === 0 && a.padding[1] === 0 && a.extra[0] === 0 && a.extra[1] === 0;
-}
-
-/**
- * For every window and tap (row-major), the flat `h·W + w` input position it reads:
- * `[Ho·Wo·kh·kw]`. A padding tap reads the window's first real position instead, which never
- * changes the maximum and makes an all-padding-or-`-inf` window pick its first real element, as
- * PyTorch does.
- */
-function windowTable(h: number, w: number, a: Pool2dAttrs): Int32Array {
-  const [kh, kw] = a.kernel;
-  const [oh, ow] = a.outShape;
-  const table = new Int32Array(oh * ow * kh * kw);
-  let at = 0;
-  for (let r = 0; r < oh; r++) {
-    const top = r * a.stride[0] - a.padding[0];
-    const firstRow = Math.min(top >= 0 ? top : top + Math.ceil(-top / a.dilation[0]) * a.dilation[0], h - 1);
-    for (let c = 0; c < ow; c++) {
-      const left = c * a.stride[1] - a.padding[1];
-      const firstCol = Math.min(left >= 0 ? left : left + Math.ceil(-left / a.dilation[1]) * a.dilation[1], w - 1);
-      for (let i = 0; i < kh; i++) {
-        const y = top + i * a.dilation[0];
-        for (let j = 0; j < kw; j++) {
-          const xx = left + j * a.dilation[1];
-          table[at++] = y >= 0 && y < h && xx >= 0 && xx < w ? y * w + xx : firstRow * w + firstCol;
-        }
-      }
-    }
-  }
-  return table;
-}
-
-/**
- * Max pooling of NCHW data with the first maximum of each window: `out` `[N, C, Ho, Wo]` and
- * `indices`, int32 — for tiling windows (`tiles`) the row-major tap index `[N, C, Ho, Wo]`, else
- * the flat position in the whole input `[N·C·Ho·Wo]` (`((n·C + c)·H + h)·W + w`).
- * Tiling windows are a reshape-transpose-reshape to `[N, C, Ho, Wo, kh·kw]`; other geometries
- * gather every window's taps through `windowTable`. tfjs `argMax` returns the first maximum.
- */
-function poolWithIndices(x: tf.Tensor, a: Pool2dAttrs): { out: tf.Tensor; indices: tf.Tensor } {
-  const [n, c, h, w] = x.shape as [number, number, number, number];
-  const [kh, kw] = a.kernel;
-  const [oh, ow] = a.outShape;
-  if (tiles(a)) {
-    const used = h === oh * kh && w === ow * kw ? x : tf.slice(x, [0, 0, 0, 0], [n, c, oh * kh, ow * kw]);
-    const windows = tf.reshape(tf.transpose(tf.reshape(used, [n, c, oh, kh, ow, kw]), [0, 1, 2, 4, 3, 5]), [n, c, oh, ow, kh * kw]);
-    return { out: tf.max(windows, -1), indices: tf.argMax(windows, -1) };
-  }
-  const table = tf.tensor1d(windowTable(h, w, a), 'int32');
-  const windows = tf.reshape(tf.gather(tf.reshape(x, [n * c, h * w]), table, 1), [n * c, oh * ow, kh * kw]);
-  const tap = tf.argMax(windows, -1); // [N·C, Ho·Wo]
-  const position = tf.gather(table, tf.add(tap, tf.range(0, oh * ow * kh * kw, kh * kw, 'int32')));
-  const indices = tf.reshape(tf.add(position, tf.reshape(tf.range(0, n * c * h * w, h * w, 'int32'), [n * c, 1])), [-1]);
-  return { out: tf.reshape(tf.max(windows, -1), [n, c, oh, ow]), indices };
-}
-
 /**
  * The gradient of `maxPool2d` w.r.t. its input (`max_pool2d_with_indices_backward`): each output
- * gradient goes to the first position (row-major) of its window's maximum, as in PyTorch, and
- * overlapping windows add up. `indices` are what the recorded forward saved (see
+ * gradient goes to the position of its window's maximum (see `poolWithIndices`), as in PyTorch,
+ * and overlapping windows add up. `indices` are what the recorded forward saved (see
  * `poolWithIndices`); without them they are recomputed from `input`. WASM's `MaxPoolGrad` kernel
- * drops gradients in some windows (tfjs 4.22), so this is a scatter from plain kernels: for tiling
- * windows a one-hot of the tap index times the gradient, reshaped back onto the input grid; else a
- * summing `scatterND` to the saved positions. Not itself differentiable.
+ * drops gradients in some windows (tfjs 4.22), so this is a summing `scatterND` of the gradient
+ * to the saved positions. Not itself differentiable.
  */
 export function maxPool2dBackward(gradOutput: Tensor, input: Tensor | readonly number[], attrs: Pool2dAttrs, indices?: Tensor): Tensor {
   if (!indices && !(input instanceof Tensor)) throw new TypeError('maxPool2dBackward: needs the input tensor or the saved indices');
   const [n, c, h, w] = (input instanceof Tensor ? input.shape : input) as [number, number, number, number];
-  const [kh, kw] = attrs.kernel;
-  const [oh, ow] = attrs.outShape;
   const data = tf.tidy(() => {
     const idx = indices ? indices._data : poolWithIndices((input as Tensor)._data, attrs).indices;
-    const g = gradOutput._data;
-    if (!tiles(attrs)) return tf.reshape(tf.scatterND(tf.reshape(idx, [-1, 1]), tf.reshape(g, [-1]), [n * c * h * w]), [n, c, h, w]);
-    const spread = tf.mul(tf.oneHot(tf.reshape(idx, [-1]), kh * kw), tf.reshape(g, [-1, 1]));
-    const grid = tf.reshape(tf.transpose(tf.reshape(spread, [n, c, oh, ow, kh, kw]), [0, 1, 2, 4, 3, 5]), [n, c, oh * kh, ow * kw]);
-    // Floor mode can leave the last rows/columns out of every window.
-    return grid.shape[2] === h && grid.shape[3] === w ? grid : tf.pad(grid, [[0, 0], [0, 0], [0, h - oh * kh], [0, w - ow * kw]]);
+    return tf.reshape(tf.scatterND(tf.reshape(idx, [-1, 1]), tf.reshape(gradOutput._data, [-1]), [n * c * h * w]), [n, c, h, w]);
   });
   return new Tensor(data);
 }
