@@ -26,6 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DType } from './dtype.js';
 import { canReadSync } from './readback.js';
 import { elementIndices, hasOverlap, numelOf, readPlan, type Geometry } from './strided.js';
+import { heapView } from './heap.js';
 
 type HostArray = Float32Array | Int32Array | Uint8Array;
 
@@ -429,11 +430,9 @@ function materialize(data: tf.Tensor, g: Geometry): tf.Tensor {
  */
 function rangeOf(flat: tf.Tensor, start: number, length: number): tf.Tensor {
   if (start === 0 && length === flat.size) return flat;
-  if (tf.getBackend() === 'wasm') {
-    const heap = (tf.backend() as unknown as { typedArrayFromHeap(t: tf.Tensor): Float32Array | Int32Array | Uint8Array }).typedArrayFromHeap(flat);
-    // A copy in JS first: allocating the new tensor may grow (and so detach) the heap.
-    return tf.tensor(heap.slice(start, start + length), [length], flat.dtype);
-  }
+  const heap = heapView(flat);
+  // A copy in JS first: allocating the new tensor may grow (and so detach) the heap.
+  if (heap) return tf.tensor(heap.slice(start, start + length), [length], flat.dtype);
   return tf.slice(flat, [start], [length]);
 }
 

@@ -1,6 +1,6 @@
 /** Gradients of convolutions on tiny inputs (1×1 ones take conv2d's matMul path), against finite differences. */
 import { describe, expect, it } from 'vitest';
-import { conv2d, manualSeed, randn } from '@flint/tensor';
+import { conv2d, manualSeed, randn, setBackend, tensor, type Tensor } from '@flint/tensor';
 import { gradcheck } from '../index.js';
 
 describe('conv2d gradients on tiny inputs', () => {
@@ -74,14 +74,23 @@ describe('conv2d with a one-pixel output (the matMul path) equals the definition
     [[3, 4, 2, 2], [5, 4, 3, 3], 2, 1],
     [[3, 4, 2, 2], [5, 4, 1, 1], 2, 0],
     [[2, 3, 3, 3], [4, 3, 3, 3], 1, 0],
-  ] as const)('input %j, weight %j, stride %d, padding %d', (xs, ws, s, p) => {
+  ] as const)("input %j, weight %j, stride %d, padding %d (WASM heap taps, and the cpu backend's matMul taps)", async (xs, ws, s, p) => {
     manualSeed(8);
     const x = randn([...xs]);
     const w = randn([...ws]);
     const b = randn([ws[0]]);
-    const want = naiveConv(x.tolist() as number[][][][], w.tolist() as number[][][][], b.tolist() as number[], s, p);
-    const got = conv2d(x, w, b, { stride: s, padding: p });
-    expect(got.shape).toEqual([xs[0], ws[0], 1, 1]);
-    (got.tolist() as number[][][][]).flat(3).forEach((v, i) => expect(v).toBeCloseTo(want.flat(3)[i]!, 4));
+    const host = [x, w, b].map((t) => t.tolist());
+    const want = naiveConv(host[0] as number[][][][], host[1] as number[][][][], host[2] as number[], s, p).flat(3);
+    const check = (got: Tensor) => {
+      expect(got.shape).toEqual([xs[0], ws[0], 1, 1]);
+      (got.tolist() as number[][][][]).flat(3).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4));
+    };
+    check(conv2d(x, w, b, { stride: s, padding: p }));
+    await setBackend('cpu');
+    try {
+      check(conv2d(tensor(host[0] as number[][][][]), tensor(host[1] as number[][][][]), tensor(host[2] as number[]), { stride: s, padding: p }));
+    } finally {
+      await setBackend('wasm');
+    }
   });
 });

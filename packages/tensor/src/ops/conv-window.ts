@@ -4,8 +4,9 @@
  *
  * With one output position, `conv2d` is `y[N, O] = P[N, K] · W[O, K]ᵀ`, where `P` holds the input
  * values under the window's taps and `K = C · taps`. Only the taps that land on the input (not on
- * padding) contribute, so `P` and `W` keep just those (`W_T [O, C · |T|]`, picked from the taps
- * by one matMul with a 0/1 selection matrix: exact, and a column gather is ~5× slower on WASM).
+ * padding) contribute, so `P` and `W` keep just those (`W_T [O, C · |T|]`: on WASM read straight
+ * from the heap, where tfjs's column slice and gather are slow; elsewhere one matMul with a 0/1
+ * selection matrix, which is exact).
  *
  * tfjs-wasm runs a matMul on XNNPACK only untransposed, and packs the right operand anew for each
  * new buffer (~7 ns per element), so each product below keeps the weight-sized operand on the
@@ -17,6 +18,7 @@
  * The forward's `W_T` is cached on the weight's storage until it is written (the backward reuses it).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { heapView } from '../heap.js';
 import type { Tensor } from '../tensor.js';
 import type { Conv2dAttrs } from './conv.js';
 import { matMulFresh } from './linalg.js';
@@ -75,9 +77,21 @@ function landingWeight(weight: Tensor, win: Window): tf.Tensor2D {
   const [o, c] = weight.shape as [number, number];
   const t = win.h.count * win.w.count;
   if (allTaps(win)) return tf.reshape(weight._data, [o, c * t]);
-  return weight._derivedData(key(win), (w) =>
-    tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(w, [o * c, win.kh * win.kw]), selection(win)), [o, c * t])),
-  ) as tf.Tensor2D;
+  return weight._derivedData(key(win), (w) => {
+    const heap = heapView(w);
+    if (heap) return tf.tensor2d(gatherTaps(heap, o * c, win), [o, c * t]);
+    return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(w, [o * c, win.kh * win.kw]), selection(win)), [o, c * t]));
+  }) as tf.Tensor2D;
+}
+
+/** On WASM, the landing taps of each `[kh, kw]` filter plane read straight from the heap. */
+function gatherTaps(src: ArrayLike<number>, planes: number, win: Window): Float32Array {
+  const taps = win.kh * win.kw;
+  const t = win.h.count * win.w.count;
+  const at = Int32Array.from({ length: t }, (_, k) => (win.h.first + Math.floor(k / win.w.count)) * win.kw + win.w.first + (k % win.w.count));
+  const out = new Float32Array(planes * t);
+  for (let p = 0; p < planes; p++) for (let k = 0; k < t; k++) out[p * t + k] = src[p * taps + at[k]!]!;
+  return out;
 }
 
 /** `P [N, C·|T|]`: the input under the landing taps. */

@@ -5,6 +5,7 @@
  * (one pass over the taps); elsewhere it is built from tfjs ops tap by tap.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { heapView } from '../heap.js';
 import type { Pool2dAttrs } from './pool.js';
 
 /**
@@ -16,7 +17,8 @@ import type { Pool2dAttrs } from './pool.js';
  * Inside the caller's `tf.tidy`.
  */
 export function poolWithIndices(x: tf.Tensor, a: Pool2dAttrs): { out: tf.Tensor; indices: tf.Tensor } {
-  return tf.getBackend() === 'wasm' ? poolOnHeap(x, a) : poolByTaps(x, a);
+  const heap = heapView(x);
+  return heap ? poolOnHeap(x, heap, a) : poolByTaps(x, a);
 }
 
 /**
@@ -24,14 +26,13 @@ export function poolWithIndices(x: tf.Tensor, a: Pool2dAttrs): { out: tf.Tensor;
  * the same from tfjs-wasm kernels took ~30 ms (its Slice kernel copies its whole input out of the
  * heap, a gather moves one index per element).
  */
-function poolOnHeap(x: tf.Tensor, a: Pool2dAttrs): { out: tf.Tensor; indices: tf.Tensor } {
+function poolOnHeap(x: tf.Tensor, src: ArrayLike<number>, a: Pool2dAttrs): { out: tf.Tensor; indices: tf.Tensor } {
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const [kh, kw] = a.kernel;
   const [oh, ow] = a.outShape;
   const [ph, pw] = a.padding;
   const [sh, sw] = a.stride;
   const [dh, dw] = a.dilation;
-  const src = (tf.backend() as unknown as { typedArrayFromHeap(t: tf.Tensor): Float32Array }).typedArrayFromHeap(x);
   const out = new Float32Array(n * c * oh * ow);
   const indices = new Int32Array(n * c * oh * ow);
   // The scan reads the heap view only; the output tensors are made after it (an allocation may
