@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conv2d, getBackend, getNumThreads, memory, randn, setNumThreads } from './index.js';
-import { defaultNumThreads } from './threads.js';
+import { busyElsewhere, defaultNumThreads, threadsForLoad } from './threads.js';
 
 const bits = (t: { dataSync(): ArrayLike<number> }) => Array.from(t.dataSync());
 
@@ -54,12 +54,28 @@ describe('threads', () => {
       process.env.FLINT_NUM_THREADS = 'two';
       await expect(defaultNumThreads()).rejects.toThrow("FLINT_NUM_THREADS must be a positive integer (got 'two')");
       delete process.env.FLINT_NUM_THREADS;
-      const n = await defaultNumThreads();
+      const n = await defaultNumThreads(20);
       expect(n).toBeGreaterThanOrEqual(1);
     } finally {
       if (before === undefined) delete process.env.FLINT_NUM_THREADS;
       else process.env.FLINT_NUM_THREADS = before;
     }
+  });
+
+  it('leaves a core to other processes that keep it busy, not to this process or one that has ended', async () => {
+    expect(threadsForLoad(2, 0)).toBe(2);
+    expect(threadsForLoad(2, 0.4)).toBe(2);
+    expect(threadsForLoad(2, 0.6)).toBe(1);
+    expect(threadsForLoad(2, 1)).toBe(1);
+    expect(threadsForLoad(2, 3)).toBe(1);
+    expect(threadsForLoad(4, 1.2)).toBe(3);
+    // This process spinning for the whole sample is not load from elsewhere.
+    const sample = busyElsewhere(200);
+    const until = performance.now() + 150;
+    while (performance.now() < until);
+    const busy = await sample;
+    expect(busy).toBeGreaterThanOrEqual(0);
+    expect(busy).toBeLessThan(1.5);
   });
 
   it('a script on two threads exits by itself', () => {

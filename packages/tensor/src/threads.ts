@@ -161,12 +161,13 @@ async function createWasmBackend(threads: number): Promise<tf.KernelBackend> {
 }
 
 /**
- * The default count: `FLINT_NUM_THREADS` when set, else the cores idle right now (the cores minus
- * the 1-minute load average, rounded down; at least 1). Two threads on a machine whose other core
- * is busy run slower than one (pthreadpool waits for the thread that gets no CPU), so a busy
- * machine gets one thread.
+ * The default count: `FLINT_NUM_THREADS` when set, else the cores that other processes leave idle
+ * right now (`threadsForLoad`). Two threads on a machine whose other core is busy run slower than
+ * one (pthreadpool waits for the thread that gets no CPU), so a busy machine gets one thread. The
+ * load is sampled over `sampleMs` (the machine's CPU time minus this process's own), not read from
+ * the load average, which still counts a process that ended a minute ago.
  */
-export async function defaultNumThreads(): Promise<number> {
+export async function defaultNumThreads(sampleMs = 100): Promise<number> {
   const env = typeof process !== 'undefined' ? process.env?.FLINT_NUM_THREADS : undefined;
   if (env !== undefined && env !== '') {
     const n = Number(env);
@@ -174,9 +175,27 @@ export async function defaultNumThreads(): Promise<number> {
     return n;
   }
   const cores = await coreCount();
+  return cores === 1 ? 1 : threadsForLoad(cores, await busyElsewhere(sampleMs));
+}
+
+/** The thread count for `cores` cores of which `busy` (in cores) are taken by other processes. */
+export function threadsForLoad(cores: number, busy: number): number {
+  return Math.max(1, Math.min(cores, Math.floor(cores - busy + 0.5)));
+}
+
+/**
+ * How many cores other processes kept busy over the next `ms` milliseconds (Node): the CPU time of
+ * every core (`os.cpus()`) minus this process's (`process.cpuUsage()`), per wall-clock millisecond.
+ * (A script done sooner exits when the sample ends: at most `ms` later.)
+ */
+export async function busyElsewhere(ms: number): Promise<number> {
   const os = await import('node:os');
-  const load = os.loadavg()[0] ?? 0;
-  return Math.max(1, Math.min(cores, Math.floor(cores - load + 0.25)));
+  const busy = (): number => os.cpus().reduce((sum, c) => sum + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
+  const start = { all: busy(), own: process.cpuUsage(), at: performance.now() };
+  await new Promise<void>((resolve) => setTimeout(resolve, ms));
+  const own = process.cpuUsage(start.own);
+  const wall = performance.now() - start.at;
+  return Math.max(0, (busy() - start.all - (own.user + own.system) / 1000) / wall);
 }
 
 // Node: the default count starts in the background; ops run on one thread until it is up, and a
