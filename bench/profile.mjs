@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getNumThreads, threadsReady } from '@flint/tensor';
 import { workloads } from './workloads/flint-steps.mjs';
 
 const { values: cli, positionals } = parseArgs({
@@ -135,6 +136,8 @@ function kernelPeak() {
   return { mm, conv, best: Math.max(mm, conv) };
 }
 
+// The default thread count starts in the background: profile on the count the workload gets.
+await threadsReady();
 const peak = kernelPeak();
 const step = workloads[name]();
 for (let i = 0; i < Number(cli.warmup); i++) step();
@@ -166,7 +169,7 @@ console.log(
     `(the rest, ${(profiledMs - total).toFixed(1)} ms, is outside kernels plus the profiler's stack walks)`,
 );
 console.log(
-  `FLOPs ${(flops / 1e9).toFixed(2)} G per step; kernel peak ${peak.best.toFixed(1)} GFLOP/s (matMul ${peak.mm.toFixed(1)}, conv ${peak.conv.toFixed(1)}) ` +
+  `${getNumThreads()} thread(s); FLOPs ${(flops / 1e9).toFixed(2)} G per step; kernel peak ${peak.best.toFixed(1)} GFLOP/s (matMul ${peak.mm.toFixed(1)}, conv ${peak.conv.toFixed(1)}) ` +
     `→ floor ${floorMs.toFixed(1)} ms; step ÷ floor ${(stepMs / floorMs).toFixed(2)}×`,
 );
 table('per kernel', byKernel);
