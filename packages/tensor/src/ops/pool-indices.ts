@@ -21,18 +21,20 @@ export function poolWithIndices(x: tf.Tensor, a: Pool2dAttrs): { out: tf.Tensor;
   return heap ? poolOnHeap(x, heap, a) : poolByTaps(x, a);
 }
 
+/** The sizes of a pooling of `x [N, C, H, W]`, one name each. */
+function dims(x: tf.Tensor, a: Pool2dAttrs) {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [[kh, kw], [oh, ow], [ph, pw], [sh, sw], [dh, dw]] = [a.kernel, a.outShape, a.padding, a.stride, a.dilation];
+  return { n, c, h, w, kh, kw, oh, ow, ph, pw, sh, sw, dh, dw };
+}
+
 /**
  * The scan in JS over the input's values in the WASM heap: ~1 ms for ResNet's stem pool, where
  * the same from tfjs-wasm kernels took ~30 ms (its Slice kernel copies its whole input out of the
  * heap, a gather moves one index per element).
  */
 function poolOnHeap(x: tf.Tensor, src: ArrayLike<number>, a: Pool2dAttrs): { out: tf.Tensor; indices: tf.Tensor } {
-  const [n, c, h, w] = x.shape as [number, number, number, number];
-  const [kh, kw] = a.kernel;
-  const [oh, ow] = a.outShape;
-  const [ph, pw] = a.padding;
-  const [sh, sw] = a.stride;
-  const [dh, dw] = a.dilation;
+  const { n, c, h, w, kh, kw, oh, ow, ph, pw, sh, sw, dh, dw } = dims(x, a);
   const out = new Float32Array(n * c * oh * ow);
   const indices = new Int32Array(n * c * oh * ow);
   // The scan reads the heap view only; the output tensors are made after it (an allocation may
@@ -71,12 +73,7 @@ function poolOnHeap(x: tf.Tensor, src: ArrayLike<number>, a: Pool2dAttrs): { out
  * of the padded input, compared with the running maximum.
  */
 function poolByTaps(x: tf.Tensor, a: Pool2dAttrs): { out: tf.Tensor; indices: tf.Tensor } {
-  const [n, c, h, w] = x.shape as [number, number, number, number];
-  const [kh, kw] = a.kernel;
-  const [oh, ow] = a.outShape;
-  const [ph, pw] = a.padding;
-  const [sh, sw] = a.stride;
-  const [dh, dw] = a.dilation;
+  const { n, c, h, w, kh, kw, oh, ow, ph, pw, sh, sw, dh, dw } = dims(x, a);
   // Padded with -inf as PyTorch's windows are, and on to a multiple of the stride, so that the
   // input splits into stride² phase planes [N·C, Hp/sh, Wp/sw]; every tap is a plain slice of one.
   const hp = Math.ceil((h + 2 * ph + a.extra[0]) / sh) * sh;
