@@ -1,8 +1,9 @@
 /**
  * @internal Max pooling with where each window's maximum is (PyTorch's `max_pool2d_with_indices`,
- * CPU semantics), for `maxPool2d`'s recorded forward and its backward. tfjs-wasm has no kernel
- * that returns the indices, so on WASM this runs in JS on the input straight out of the WASM heap
- * (one pass over the taps); elsewhere it is built from tfjs ops tap by tap.
+ * CPU semantics), for `maxPool2d`'s recorded forward and its backward. On WASM this runs in JS on
+ * the input straight out of the WASM heap (one pass over the taps; tfjs-wasm's MaxPoolWithArgmax is
+ * channels-last and has neither PyTorch's NaN rule nor its ceil-mode windows); elsewhere it is
+ * built from tfjs ops tap by tap.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { heapView } from '../heap.js';
