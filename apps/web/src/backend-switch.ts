@@ -4,7 +4,8 @@
  * `?backend=webgpu` in the URL preselects it. Switching is `await setBackend(name)`, with
  * `@flint/webgpu` imported first, dynamically: its chunk loads only when WebGPU is chosen. Without
  * a WebGPU adapter `setBackend` throws, the page shows the message in `#backendError` and stays
- * on wasm.
+ * on wasm. `?threads=N` asks for N WASM threads (`setNumThreads(N)` before the backend starts; the
+ * default is tfjs's, half the cores).
  *
  * The model and the data can be made before a switch: `setBackend` brings every tensor's values
  * to the CPU, and each is uploaded to the new backend when an op first uses it.
@@ -12,7 +13,7 @@
 import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { getBackend, getNumThreads, ready, setBackend, setWasmPaths } from '@flint/tensor';
+import { getBackend, getNumThreads, ready, setBackend, setNumThreads, setWasmPaths } from '@flint/tensor';
 
 /** The backends the switch offers. */
 export const BACKENDS = ['wasm', 'webgpu'] as const;
@@ -36,6 +37,8 @@ let adapter = '';
 /** Starts the WASM backend; the bundler serves its binaries from these URLs. */
 export async function startWasm(): Promise<BackendState> {
   setWasmPaths({ 'tfjs-backend-wasm.wasm': plainWasm, 'tfjs-backend-wasm-simd.wasm': simdWasm, 'tfjs-backend-wasm-threaded-simd.wasm': threadedWasm });
+  const threads = Number(new URLSearchParams(location.search).get('threads') ?? '');
+  if (Number.isInteger(threads) && threads >= 1) void setNumThreads(threads);
   await ready();
   return { backend: getBackend(), threads: getNumThreads(), crossOriginIsolated: isolated, backendError: null };
 }

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // A named import (not a bare `import '…'`) registers the backend without the declaration files
 // importing tfjs-backend-wasm's types.
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { withBrowserThreads } from './browser-threads.js';
 import { callingOp } from './op-name.js';
 import { offloadAllAsync } from './storage.js';
 
@@ -31,7 +32,7 @@ async function start(): Promise<void> {
   // The default tfjs engine tidies nothing for us and must not warn about it.
   tf.env().set('IS_TEST', false);
   try {
-    if (!(await tf.setBackend('wasm'))) throw new Error('tfjs could not initialise the wasm backend');
+    if (!(await withBrowserThreads(() => tf.setBackend('wasm')))) throw new Error('tfjs could not initialise the wasm backend');
     guardAllocations();
   } catch (err) {
     console.warn(`flint: the WASM backend could not start (${(err as Error).message}); falling back to 'cpu'.`);

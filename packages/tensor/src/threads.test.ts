@@ -84,5 +84,6 @@ describe('threads', () => {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
     expect(out.trim()).toBe('2 64x64');
   });
-  it.todo('more than half the cores in a browser: tfjs caps the count at navigator.hardwareConcurrency / 2 (1 on a 2-core machine)');
+  // In a browser, setNumThreads(n) before ready() past tfjs's cap of half the cores: apps/web's
+  // e2e test (`?threads=2` on a 2-core machine runs 2 threads and trains).
 });

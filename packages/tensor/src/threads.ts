@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { guardAllocations, ready } from './backend.js';
+import { askBrowserThreads } from './browser-threads.js';
 import { offloadAll } from './storage.js';
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -66,6 +67,10 @@ export async function coreCount(): Promise<number> {
 export function setNumThreads(n: number): Promise<void> {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: the number of threads must be a positive integer (got ${String(n)})`);
   chosen = true;
+  // A page's count is taken when the backend starts: record it now, before `ready()` can start it.
+  if (!isNode && !askBrowserThreads(n) && n !== getNumThreads()) {
+    console.warn(`setNumThreads(${n}): in a browser the WASM thread count is fixed when the backend starts (it runs ${getNumThreads()}); call setNumThreads before ready()`);
+  }
   return (switching = switching.then(() => switchTo(n)));
 }
 
@@ -73,9 +78,8 @@ async function switchTo(n: number): Promise<void> {
   await ready();
   if (n === current) return;
   if (!isNode) {
-    // tfjs starts its threaded build by itself in a cross-origin-isolated page.
-    setThreadsCount(n);
-    current = n;
+    // tfjs starts its threaded build by itself in a cross-origin-isolated page (browser-threads.ts).
+    current = getNumThreads();
     return;
   }
   const backend = await createWasmBackend(n);
