@@ -12,7 +12,7 @@
  *   except what it returns and what was kept (`keep()`: parameters, buffers, `.grad`, optimizer
  *   state). The memory of a storage goes when its last tensor is released.
  */
-import { stepBoundary } from './storage.js';
+import { beginDeferredRegistration, endDeferredRegistration, stepBoundary } from './storage.js';
 import type { Tensor } from './tensor.js';
 
 const scopes: Tensor[][] = [];
@@ -81,22 +81,28 @@ export function setTensorCheck(fn: (v: unknown) => v is Tensor): void {
 export function scope<T>(fn: () => T): T {
   const created: Tensor[] = [];
   scopes.push(created);
+  beginDeferredRegistration();
   let result: T;
   try {
     result = fn();
   } catch (err) {
-    for (const t of created) if (!t._kept && !t.isReleased) t.dispose();
-    throw err;
-  } finally {
     scopes.pop();
+    for (const t of created) if (!t._kept && !t.isReleased) t.dispose();
+    endDeferredRegistration();
+    throw err;
   }
-  if (result instanceof Promise) throw new Error('scope: fn must be synchronous (it returned a Promise)');
-  const survivors = new Set<Tensor>();
-  collect(result, survivors, tensorCheck);
-  const parent = scopes[scopes.length - 1];
-  for (const t of created) {
-    if (survivors.has(t)) parent?.push(t);
-    else if (!t._kept && !t.isReleased) t.dispose();
+  scopes.pop();
+  try {
+    if (result instanceof Promise) throw new Error('scope: fn must be synchronous (it returned a Promise)');
+    const survivors = new Set<Tensor>();
+    collect(result, survivors, tensorCheck);
+    const parent = scopes[scopes.length - 1];
+    for (const t of created) {
+      if (survivors.has(t)) parent?.push(t);
+      else if (!t._kept && !t.isReleased) t.dispose();
+    }
+  } finally {
+    endDeferredRegistration();
   }
   return result;
 }

@@ -50,6 +50,8 @@ class Cell {
   /** Views of `data` materialised for kernels (and derived layouts), by geometry key. */
   views: Map<string, CachedView> | null = null;
   use = epoch;
+  /** Whether the finalizer knows the cell (see `deferred`). */
+  registered = false;
   constructor(
     data: tf.Tensor,
     readonly bytes: number,
@@ -79,11 +81,48 @@ function countAllocation(bytes: number): void {
   if (allocated > budget) sweep();
 }
 
+/**
+ * Cells made resident inside each running `scope()`: registered with the finalizer only when the
+ * scope ends and only if still resident, since most are freed by the scope itself (registering
+ * costs about as much as the kernel call of a small op). The list holds the owners, so none can be
+ * collected unregistered.
+ */
+const deferred: [Cell, object][][] = [];
+
+/** `scope()` starts: cells made resident from now on wait for `endDeferredRegistration`. */
+export function beginDeferredRegistration(): void {
+  deferred.push([]);
+}
+
+/** `scope()` ends: its still-resident cells go to the enclosing scope, or to the finalizer. */
+export function endDeferredRegistration(): void {
+  const mine = deferred.pop() ?? [];
+  const parent = deferred[deferred.length - 1];
+  for (const entry of mine) {
+    if (entry[0].data === null) continue;
+    if (parent) parent.push(entry);
+    else register(entry[0], entry[1]);
+  }
+}
+
+function register(cell: Cell, owner: object): void {
+  registry.register(owner, cell, cell);
+  cell.registered = true;
+}
+
+function unregister(cell: Cell): void {
+  if (!cell.registered) return;
+  registry.unregister(cell);
+  cell.registered = false;
+}
+
 /** `owner` is the storage: when it is collected, the registry frees the cell's backend memory. */
 function makeResident(cell: Cell, owner: object): void {
   resident.add(cell);
   residentBytes += cell.bytes;
-  registry.register(owner, cell, cell);
+  const pending = deferred[deferred.length - 1];
+  if (pending) pending.push([cell, owner]);
+  else register(cell, owner);
 }
 
 function dropViews(cell: Cell): void {
@@ -108,7 +147,7 @@ function freeCell(cell: Cell): void {
     resident.delete(cell);
     residentBytes -= cell.bytes;
   }
-  registry.unregister(cell);
+  unregister(cell);
   cell.host = null;
 }
 
@@ -129,7 +168,7 @@ function offload(cell: Cell): boolean {
   cell.data = null;
   resident.delete(cell);
   residentBytes -= cell.bytes;
-  registry.unregister(cell);
+  unregister(cell);
   return true;
 }
 
