@@ -196,7 +196,7 @@ export function download(data: tf.Tensor): Promise<HostArray> {
  * if one is under way.
  */
 function release(data: tf.Tensor): void {
-  const pending = downloading.get(data);
+  const pending = downloading.size === 0 ? undefined : downloading.get(data);
   if (pending === undefined) data.dispose();
   else pending.then(() => data.dispose(), () => data.dispose());
 }
