@@ -33,8 +33,10 @@ const keep = process.argv.includes('--keep');
 const VERDACCIO = '6.8.0';
 // The JavaScript a page importing only @flint/nn loads before its first op (minified, bytes).
 // Measured 383 KB (111 KB gzip -9) with the cpu backend split off into a lazy 122 KB chunk;
-// 493 KB when it was bundled up front.
-const BUDGET = { raw: 400_000, gzip: 116_000 };
+// 493 KB when it was bundled up front. 400.2 KB (116.4 KB gzip) on 2026-12-02, after sequence
+// models, the backend switch and the WASM convolution and pooling paths (Tensor's methods pull in
+// every op); the budget keeps ~10 KB of headroom over that.
+const BUDGET = { raw: 410_000, gzip: 119_000 };
 const PACKAGES = ['tensor', 'autograd', 'nn', 'vision', 'optim', 'data', 'onnx', 'webgpu'];
 
 const started = Date.now();
