@@ -3,9 +3,8 @@
  * valid however many steps pass, views alias, dropped models are freed, and memory stays bounded
  * with no dispose() or scope() in the loops.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { collectGarbage } from '../../../tests/collect-garbage.js';
 import { arange, loadSafetensors, memory, ones, randint, randn, saveSafetensors, stack, tensor, tick, type Tensor } from '@flint/tensor';
 import { noGrad } from '@flint/autograd';
 import { F, Linear, Module, ReLU, Sequential } from '@flint/nn';
@@ -250,21 +249,13 @@ describe('memory is bounded without dispose()', () => {
   });
 
   it('a dropped model is freed once the garbage collector and the event loop have had a turn', async () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const settle = async (): Promise<void> => {
-      for (let i = 0; i < 3; i++) {
-        gc();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
-    await settle(); // what earlier tests dropped goes first
+    await collectGarbage(); // what earlier tests dropped goes first
     const before = memory().numBytes;
     (() => {
       for (let i = 0; i < 5; i++) new Linear(256, 256);
     })();
     expect(memory().numBytes).toBeGreaterThan(before + 5 * 256 * 256 * 4);
-    await settle();
+    await collectGarbage();
     expect(memory().numBytes).toBe(before);
   });
 

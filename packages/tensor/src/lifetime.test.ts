@@ -2,9 +2,8 @@
  * Lifetime rules (lifetime.ts, docs/memory.md): dispose, `using`, scope, keep, tick, and the
  * disposed-tensor error.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { collectGarbage } from '../../../tests/collect-garbage.js';
 import { keep, memory, ones, randn, scope, tensor, tick, zeros, type Tensor } from './index.js';
 import { RETAIN_SWEEPS } from './storage.js';
 
@@ -138,15 +137,7 @@ describe('scope', () => {
   });
 
   it('a tensor that leaves a (nested) scope and is then dropped is freed by the garbage collector', async () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const settle = async (): Promise<void> => {
-      for (let i = 0; i < 3; i++) {
-        gc();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
-    await settle();
+    await collectGarbage();
     const before = memory().numBytes;
     (() => {
       const out = scope(() => scope(() => randn([256, 256]).add(1)));
@@ -155,7 +146,7 @@ describe('scope', () => {
       expect(kept.shape).toEqual([256, 256]);
     })();
     expect(memory().numBytes).toBeGreaterThanOrEqual(before + 2 * 256 * 256 * 4);
-    await settle();
+    await collectGarbage();
     expect(memory().numBytes).toBe(before);
   });
 });
