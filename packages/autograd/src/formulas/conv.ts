@@ -20,6 +20,7 @@ import {
   _conv2dInputGrad as conv2dInputGradFast,
   _conv2dWeightGrad as conv2dWeightGradFast,
   _conv2dWeightGradCovers as conv2dWeightGradFastCovers,
+  _conv2dWeightGradPadding as conv2dWeightGradPadding,
   _conv2dInputGradPadding as conv2dInputGradPadding,
   _exchangeMatrix as exchangeMatrix,
   avgPool2d,
@@ -80,26 +81,16 @@ export function conv2dInputGrad(g: Tensor, weight: Tensor, inputShape: readonly 
 
 /** dL/dweight of `conv2d`. */
 export function conv2dWeightGrad(g: Tensor, input: Tensor, weightShape: readonly number[], a: Conv2dAttrs): Tensor {
-  const { stride, padding, dilation, groups } = a;
+  const { stride, dilation, groups } = a;
   const [n, c, h, w] = input.shape as [number, number, number, number];
   const [, cg, kh, kw] = weightShape as [number, number, number, number];
   // Channels become the batch and the batch the channels: [Cg, groups·N, H, W].
   const xt = groups === 1 ? input.transpose(0, 1) : input.reshape([n, groups, cg, h, w]).permute([2, 1, 0, 3, 4]).reshape([cg, groups * n, h, w]);
   const gt = g.transpose(0, 1); // [O, N, Ho, Wo]: the filter
-  const size = [h, w];
-  const k = [kh, kw];
-  // Pad after only as far as the last kernel tap reaches, so the result is (nearly) k wide.
-  const after = [0, 1].map((i) => {
-    const reach = (g.shape[2 + i]! - 1) * stride[i]! + 1 + dilation[i]! * (k[i]! - 1);
-    return Math.min(padding[i]![1], Math.max(0, reach - size[i]! - padding[i]![0]));
-  });
   let gw = conv2d(xt, gt, null, {
     stride: dilation,
     dilation: stride,
-    padding: [
-      [padding[0][0], after[0]!],
-      [padding[1][0], after[1]!],
-    ],
+    padding: conv2dWeightGradPadding([g.shape[2]!, g.shape[3]!], [h, w], [kh, kw], a),
     groups,
   }); // [Cg, O, kh', kw'] with kh' >= kh
   if (gw.shape[2] !== kh) gw = gw.narrow(2, 0, kh);

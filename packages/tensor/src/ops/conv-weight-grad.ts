@@ -24,23 +24,31 @@ export function conv2dWeightGradFastCovers(a: Conv2dAttrs): boolean {
   return a.groups === 1 && !(strided && dilated);
 }
 
+/**
+ * The padding `[[top, bottom], [left, right]]` of the weight gradient's convolution: the forward's
+ * before, and after only as far as the last kernel tap reaches, so the result is (nearly) k wide.
+ */
+export function conv2dWeightGradPadding(gradSpatial: readonly number[], inputSpatial: readonly number[], kernel: readonly number[], a: Conv2dAttrs): Conv2dAttrs['padding'] {
+  const [h, w] = [0, 1].map((i) => {
+    const reach = (gradSpatial[i]! - 1) * a.stride[i]! + 1 + a.dilation[i]! * (kernel[i]! - 1);
+    return [a.padding[i]![0], Math.min(a.padding[i]![1], Math.max(0, reach - inputSpatial[i]! - a.padding[i]![0]))] as [number, number];
+  });
+  return [h!, w!];
+}
+
 /** dL/dweight `[O, C, kh, kw]` of `conv2d(input, weight)` from `g [N, O, Ho, Wo]`; groups 1, not recorded. */
 export function conv2dWeightGradFast(g: Tensor, input: Tensor, weightShape: readonly number[], a: Conv2dAttrs): Tensor {
   const [n, c, h, w] = input.shape as [number, number, number, number];
   const [o, , kh, kw] = weightShape as [number, number, number, number];
   const [, , ho, wo] = g.shape as [number, number, number, number];
-  const { stride, padding, dilation } = a;
+  const { stride, dilation } = a;
   const win = oneWindow(input.shape, weightShape, a);
   const data = tf.tidy(() => {
     if (win) return windowConvWeightGrad(g._data, input._data, weightShape, win);
     const xs = tf.reshape(tf.transpose(tf.reshape(input._data, [n, c * h * w])), [c, h, w, n]) as tf.Tensor4D;
     const gs = tf.reshape(tf.transpose(tf.reshape(g._data, [n * o, ho * wo])), [ho, wo, n, o]) as tf.Tensor4D;
-    // Pad after only as far as the last tap reaches, so the result is (nearly) k wide.
-    const after = [0, 1].map((i) => {
-      const reach = ([ho, wo][i]! - 1) * stride[i]! + 1 + dilation[i]! * ([kh, kw][i]! - 1);
-      return Math.min(padding[i]![1], Math.max(0, reach - [h, w][i]! - padding[i]![0]));
-    });
-    const pad = [[0, 0], [padding[0][0], after[0]!], [padding[1][0], after[1]!], [0, 0]] as tf.backend_util.ExplicitPadding;
+    const [ph, pw] = conv2dWeightGradPadding([ho, wo], [h, w], [kh, kw], a);
+    const pad = [[0, 0], ph, pw, [0, 0]] as tf.backend_util.ExplicitPadding;
     let gw = tf.conv2d(xs, gs, dilation, pad, 'NHWC', stride); // [C, kh', kw', O], kh' >= kh
     if (gw.shape[1] !== kh || gw.shape[2] !== kw) gw = tf.slice(gw, [0, 0, 0, 0], [c, kh, kw, o]);
     return tf.reshape(tf.transpose(tf.reshape(gw, [c * kh * kw, o])), [o, c, kh, kw]);
