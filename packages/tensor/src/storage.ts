@@ -106,6 +106,8 @@ export function endDeferredRegistration(): void {
 }
 
 function register(cell: Cell, owner: object): void {
+  // A cell offloaded and made resident again within one scope is listed twice.
+  if (cell.registered) return;
   registry.register(owner, cell, cell);
   cell.registered = true;
 }
