@@ -135,7 +135,7 @@ export function maxPool2d(x: Tensor, kernelSize: Size2, options: MaxPool2dOption
     return recordMany('maxPool2d', [new Tensor(out), new Tensor(indices)], [x], a)[0]!;
   }
   const data = tf.tidy(() => {
-    // The WASM kernel has no dilation: then gather the windows.
+    // The WASM kernel has no dilation: then scan the windows as the recorded forward does.
     if (a.dilation[0] !== 1 || a.dilation[1] !== 1) return poolWithIndices(x._data, a).out;
     return toNCHW(maxPoolNHWC(toNHWC(x._data), a));
   });
