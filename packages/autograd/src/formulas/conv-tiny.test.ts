@@ -20,7 +20,8 @@ describe('conv2d gradients on tiny inputs', () => {
 
 /**
  * A backward without `createGraph` takes conv2d's fast gradients (outside autograd: one-pixel
- * outputs as matMuls, the weight gradient with 2-D transposes only); with it, the recorded
+ * outputs as matMuls, few output positions as matMuls over columns, the weight gradient with 2-D
+ * transposes only); with it, the recorded
  * formulas. Both must give the same gradients.
  */
 describe('conv2d fast gradients match the recorded ones', () => {
@@ -38,6 +39,12 @@ describe('conv2d fast gradients match the recorded ones', () => {
     ['7×7 input, 7×7 stride 2 pad 3 (stem)', [2, 3, 7, 7], [4, 3, 7, 7], { stride: 2, padding: 3 }],
     ['8×6 input, 1×1 stride 2 (downsample)', [2, 4, 8, 6], [3, 4, 1, 1], { stride: 2 }],
     ['5×5 input, 2×2 stride 3 (taps miss a phase)', [1, 2, 5, 5], [3, 2, 2, 2], { stride: 3 }],
+    // No more output positions than output channels: matMuls over the input's columns.
+    ['2×2 input, 3×3 pad 1, 12 channels out (columns)', [2, 3, 2, 2], [12, 3, 3, 3], { padding: 1 }],
+    ['4×4 input, 3×3 stride 2 pad 1 (columns)', [2, 3, 4, 4], [10, 3, 3, 3], { stride: 2, padding: 1 }],
+    ['3×3 input, 3×3 dilation 2 pad 2 (columns)', [1, 2, 3, 3], [10, 2, 3, 3], { padding: 2, dilation: 2 }],
+    ['4×3 input, 2×3 stride [2, 1] pad [0, 1] (columns)', [1, 2, 4, 3], [8, 2, 2, 3], { stride: [2, 1] as [number, number], padding: [0, 1] as [number, number] }],
+    ['4×4 input, 1×1 stride 2 (columns downsample)', [2, 3, 4, 4], [9, 3, 1, 1], { stride: 2 }],
   ] as const)('%s', async (_name, xs, ws, opts) => {
     manualSeed(7);
     const x = randn([...xs], { requiresGrad: true });

@@ -5,7 +5,8 @@
  * which builds the same from recorded ops for a second backward). Here the filter is made in two
  * weight-sized passes (a tap-reversing matMul and one 2-D transpose); the recorded form takes
  * four (a transposed view's copy, the flip, and conv2d's own layout change). A one-pixel
- * output runs as a matMul (conv-window.ts), a strided one as one convolution per output phase
+ * output runs as a matMul (conv-window.ts), one with few output positions as a matMul over
+ * columns (conv-columns.ts), a strided one as one convolution per output phase
  * (conv-input-grad-strided.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +14,7 @@ import { Tensor } from '../tensor.js';
 import { pointConvAsMatMul, toNCHW, toNHWC, type Conv2dAttrs } from './conv.js';
 import { oneWindow, windowConvInputGrad } from './conv-window.js';
 import { stridedInputGrad, stridedSplit } from './conv-input-grad-strided.js';
+import { columnsConvInputGrad, columnsFor } from './conv-columns.js';
 
 /**
  * Per spatial axis, the padding (before, after) of the stride-dilated gradient (length Ho·s) that
@@ -48,6 +50,8 @@ export function conv2dInputGradFast(g: Tensor, weight: Tensor, inputShape: reado
   const [sh, sw] = a.stride;
   const win = oneWindow(inputShape, weight.shape, a);
   if (win) return new Tensor(tf.tidy(() => windowConvInputGrad(g._data, weight, inputShape, win)));
+  const cols = columnsFor(inputShape, weight.shape, a);
+  if (cols) return new Tensor(tf.tidy(() => columnsConvInputGrad(g._data, weight._data, cols)));
   const split = stridedSplit(inputShape, g.shape, weight.shape, a);
   if (split) return new Tensor(tf.tidy(() => stridedInputGrad(toNHWC(g._data), weight._data, inputShape, a, split, () => flippedSwapped(weight._data))));
   const { before, after } = conv2dInputGradPadding([ho, wo], [inputShape[2]!, inputShape[3]!], [kh, kw], a);

@@ -1,10 +1,12 @@
 /**
  * Convolutions on tiny inputs against the direct definition, for strides, paddings and dilations,
  * including taps that only ever read padding. 1×1 inputs with a 1×1 output run as one matMul of
- * the input and the one tap that reads it (ResNet's layer 4); the others on the conv kernel.
+ * the input and the one tap that reads it (ResNet's layer 4); those with no more output positions
+ * than output channels as a matMul over the input's columns; the others on the conv kernel.
  */
 import { describe, expect, it } from 'vitest';
 import { conv2d, manualSeed, randn, type Tensor } from '../index.js';
+import { columnsFor } from './conv-columns.js';
 
 /** The definition: out[n, o, y, x] = b[o] + Σ_c,i,j in[n, c, y·s - p + i·d, x·s - p + j·d] · w[o, c, i, j]. */
 function reference(x: Tensor, w: Tensor, b: Tensor | null, s: [number, number], p: [number, number], d: [number, number]): number[] {
@@ -42,7 +44,19 @@ describe('conv2d on tiny inputs', () => {
     [[2, 2, 4, 3], [3, 2, 2, 3], [2, 1], [0, 1], [1, 1]],
     [[1, 3, 3, 3], [2, 3, 1, 1], [1, 1], [0, 0], [1, 1]],
   ];
-  it.each(configs.map((c, i) => [i, ...c] as const))('config %i', (_i, xs, ws, s, p, d) => {
+  // No more output positions than output channels: the matMul over the input's columns.
+  const columnConfigs: typeof configs = [
+    [[2, 3, 2, 2], [12, 3, 3, 3], [1, 1], [1, 1], [1, 1]],
+    [[2, 3, 4, 4], [10, 3, 3, 3], [2, 2], [1, 1], [1, 1]],
+    [[1, 2, 3, 3], [10, 2, 3, 3], [1, 1], [2, 2], [2, 2]],
+    [[1, 2, 4, 3], [8, 2, 2, 3], [2, 1], [0, 1], [1, 1]],
+    [[2, 3, 4, 4], [9, 3, 1, 1], [2, 2], [0, 0], [1, 1]],
+  ];
+  it.each(columnConfigs.map((c, i) => [i, ...c] as const))('columns config %i takes the columns path', (_i, xs, ws, s, p, d) => {
+    const pad: [[number, number], [number, number]] = [[p[0], p[0]], [p[1], p[1]]];
+    expect(columnsFor(xs, ws, { stride: s, padding: pad, dilation: d, groups: 1 })).not.toBeNull();
+  });
+  it.each([...configs, ...columnConfigs].map((c, i) => [i, ...c] as const))('config %i', (_i, xs, ws, s, p, d) => {
     manualSeed(3);
     const x = randn(xs);
     const w = randn(ws);

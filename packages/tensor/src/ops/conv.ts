@@ -17,6 +17,7 @@ import { Tensor } from '../tensor.js';
 import { shapeStr } from './util.js';
 import { matMulFresh } from './linalg.js';
 import { oneWindow, windowConv } from './conv-window.js';
+import { columnsConv, columnsFor } from './conv-columns.js';
 
 /** A size given once for both spatial dims, or as `[h, w]`. */
 export type Size2 = number | readonly [number, number];
@@ -179,9 +180,11 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   // slow on WASM, and the same filter tensor lets XNNPACK reuse its packed weights.
   const win = cl ? null : oneWindow(input.shape, weight.shape, attrs);
   const filter = !win && groups === 1 && weight._kept && !willRecord([input, weight, bias]) ? weight._derivedData('conv2d.hwio', toHWIO) : null;
+  // A weight without a kept filter (training) is a new filter for tfjs on every call.
+  const cols = win || filter || cl ? null : columnsFor(input.shape, weight.shape, attrs);
   const data = tf.tidy(() => {
-    if (win) {
-      const y = windowConv(input._data, weight, bias?._data ?? null, win);
+    if (win || cols) {
+      const y = win ? windowConv(input._data, weight, bias?._data ?? null, win) : columnsConv(input._data, weight._data, bias?._data ?? null, cols!);
       return relu ? tf.relu(y) : y;
     }
     const xn = cl ? (input._data as tf.Tensor4D) : toNHWC(input._data);

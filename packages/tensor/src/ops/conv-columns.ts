@@ -1,0 +1,112 @@
+/**
+ * @internal Training convolutions with fewer output positions than output channels (`N·Ho·Wo ≤ O`:
+ * ResNet's third stage on 32×32 images, 2×2 activations with 256 channels), as matMuls over the
+ * input's columns (im2col), on WASM.
+ *
+ * tfjs-wasm's Conv2D transposes a new filter and has XNNPACK pack it on every call (~10 ns per
+ * weight element), and in training every step brings a new filter, for the forward and for the
+ * input gradient. Here the weight stays in PyTorch's layout `W [O, K]` (`K = C·kh·kw`, a free
+ * reshape) as the left operand of an untransposed matMul, which XNNPACK does not pack; the right
+ * operand it packs is the columns, no larger than the weight:
+ * - forward:     `yᵀ [O, N·Ho·Wo] = W [O, K] · cols [K, N·Ho·Wo]`
+ * - input grad:  `dcols [K, N·Ho·Wo] = Wᵀ [K, O] · gᵀ [O, N·Ho·Wo]`, summed back onto the input (col2im)
+ *
+ * `cols[(c, i, j), (n, y, x)] = input[n, c, y·s + i·d - p, x·s + j·d - p]`, zero on padding.
+ * Both passes over the columns are JS loops over the WASM heap (tfjs has no im2col kernel).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { heapView } from '../heap.js';
+import type { Conv2dAttrs } from './conv.js';
+
+/** One spatial axis: input length, kernel, stride, dilation, padding before, output length. */
+interface Axis {
+  size: number;
+  k: number;
+  s: number;
+  d: number;
+  p: number;
+  out: number;
+}
+
+/** The geometry of a convolution the columns path covers. */
+export interface Columns {
+  n: number;
+  c: number;
+  o: number;
+  h: Axis;
+  w: Axis;
+}
+
+function axis(size: number, k: number, s: number, d: number, pad: readonly [number, number]): Axis {
+  return { size, k, s, d, p: pad[0], out: Math.floor((size + pad[0] + pad[1] - d * (k - 1) - 1) / s) + 1 };
+}
+
+/**
+ * The geometry of `conv2d(x [N, C, H, W], w [O, C, kh, kw])` if the columns path pays here: groups
+ * 1, WASM, and no more output positions than output channels (so the columns are at most the
+ * weight's size). `null` otherwise.
+ */
+export function columnsFor(inputShape: readonly number[], weightShape: readonly number[], a: Conv2dAttrs): Columns | null {
+  if (a.groups !== 1 || tf.getBackend() !== 'wasm') return null;
+  const [n, c, hh, ww] = inputShape as [number, number, number, number];
+  const [o, , kh, kw] = weightShape as [number, number, number, number];
+  const h = axis(hh, kh, a.stride[0], a.dilation[0], a.padding[0]);
+  const w = axis(ww, kw, a.stride[1], a.dilation[1], a.padding[1]);
+  return n * h.out * w.out <= o ? { n, c, o, h, w } : null;
+}
+
+/**
+ * Calls `visit(row, col, at)` for every column entry that lands on the input: `row` is the
+ * `(c, i, j)` row's offset in `cols [K, N·Ho·Wo]` plus `(n, y, x)`, `at` the input's NCHW offset.
+ */
+function eachLanding(g: Columns, visit: (to: number, at: number) => void): void {
+  const { n, c, h, w } = g;
+  const positions = n * h.out * w.out;
+  for (let ch = 0; ch < c; ch++) {
+    for (let i = 0; i < h.k; i++) {
+      for (let j = 0; j < w.k; j++) {
+        const row = ((ch * h.k + i) * w.k + j) * positions;
+        for (let b = 0; b < n; b++) {
+          const plane = (b * c + ch) * h.size * w.size;
+          for (let y = 0; y < h.out; y++) {
+            const iy = y * h.s + i * h.d - h.p;
+            if (iy < 0 || iy >= h.size) continue;
+            const to = row + (b * h.out + y) * w.out;
+            const from = plane + iy * w.size;
+            for (let x = 0; x < w.out; x++) {
+              const ix = x * w.s + j * w.d - w.p;
+              if (ix >= 0 && ix < w.size) visit(to + x, from + ix);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** `cols [K, N·Ho·Wo]` of the input `[N, C, H, W]`, read from the heap. */
+function columns(x: tf.Tensor, g: Columns): tf.Tensor2D {
+  const src = heapView(x)!;
+  const positions = g.n * g.h.out * g.w.out;
+  const out = new Float32Array(g.c * g.h.k * g.w.k * positions);
+  eachLanding(g, (to, at) => (out[to] = src[at]!));
+  return tf.tensor2d(out, [g.c * g.h.k * g.w.k, positions]);
+}
+
+/** The forward `[N, O, Ho, Wo]` (plus `bias [O]`), inside the caller's `tf.tidy`. */
+export function columnsConv(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null, g: Columns): tf.Tensor4D {
+  const yt = tf.matMul(tf.reshape(weight, [g.o, weight.size / g.o]), columns(x, g));
+  const y = tf.transpose(tf.reshape(yt, [g.o, g.n, g.h.out * g.w.out]), [1, 0, 2]);
+  return tf.reshape(bias ? tf.add(y, tf.reshape(bias, [g.o, 1])) : y, [g.n, g.o, g.h.out, g.w.out]);
+}
+
+/** dL/dinput `[N, C, H, W]` from `grad [N, O, Ho, Wo]`, inside the caller's `tf.tidy`. */
+export function columnsConvInputGrad(grad: tf.Tensor, weight: tf.Tensor, g: Columns): tf.Tensor4D {
+  const k = weight.size / g.o;
+  const gt = tf.reshape(tf.transpose(tf.reshape(grad, [g.n, g.o, g.h.out * g.w.out]), [1, 0, 2]), [g.o, g.n * g.h.out * g.w.out]);
+  const dcols = tf.matMul(tf.transpose(tf.reshape(weight, [g.o, k])), gt);
+  const src = heapView(dcols)!;
+  const out = new Float32Array(g.n * g.c * g.h.size * g.w.size);
+  eachLanding(g, (from, at) => (out[at] += src[from]!));
+  return tf.tensor4d(out, [g.n, g.c, g.h.size, g.w.size]);
+}
