@@ -12,7 +12,7 @@
  * new buffer (~7 ns per element), so each product below keeps the weight-sized operand on the
  * left or packs only the `|T| / taps` part of it:
  * - forward:      `yᵀ [O, N]     = W_T [O, K'] · Pᵀ [K', N]`
- * - input grad:   `dP [N, K']    = g [N, O] · W_T [O, K']`, put back under the window
+ * - input grad:   `dPᵀ [K', N]   = W_Tᵀ [K', O] · gᵀ [O, N]` (one 2-D transpose of `W_T`), put back under the window
  * - weight grad:  `dW_T [O, K']  = gᵀ [O, N] · P [N, K']`, spread to all taps by the selection's transpose
  *
  * The forward's `W_T` is cached on the weight's storage until it is written (the backward reuses it).
@@ -21,7 +21,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { heapView } from '../heap.js';
 import type { Tensor } from '../tensor.js';
 import type { Conv2dAttrs } from './conv.js';
-import { matMulFresh } from './linalg.js';
 
 /** The landing taps along one axis: the first tap, their count, and where the first lands in the input. */
 interface AxisTaps {
@@ -114,8 +113,8 @@ export function windowConv(x: tf.Tensor, weight: Tensor, bias: tf.Tensor | null,
 export function windowConvInputGrad(g: tf.Tensor, weight: Tensor, inputShape: readonly number[], win: Window): tf.Tensor4D {
   const [n, c, h, w] = inputShape as [number, number, number, number];
   const o = weight.shape[0]!;
-  const dp = matMulFresh(tf.reshape(g, [n, o]), landingWeight(weight, win));
-  const under = tf.reshape(dp, [n, c, win.h.count, win.w.count]);
+  const dpt = tf.matMul(tf.transpose(landingWeight(weight, win)), tf.transpose(tf.reshape(g, [n, o])));
+  const under = tf.reshape(tf.transpose(dpt), [n, c, win.h.count, win.w.count]);
   return tf.pad(under, [
     [0, 0],
     [0, 0],
