@@ -10,9 +10,10 @@
  * operand it packs is the columns, no larger than the weight:
  * - forward:     `yᵀ [O, N·Ho·Wo] = W [O, K] · cols [K, N·Ho·Wo]`
  * - input grad:  `dcols [K, N·Ho·Wo] = Wᵀ [K, O] · gᵀ [O, N·Ho·Wo]`, summed back onto the input (col2im)
+ * - weight grad: `dW [O, K] = gᵀ [O, N·Ho·Wo] · colsᵀ [N·Ho·Wo, K]`, already in PyTorch's layout
  *
  * `cols[(c, i, j), (n, y, x)] = input[n, c, y·s + i·d - p, x·s + j·d - p]`, zero on padding.
- * Both passes over the columns are JS loops over the WASM heap (tfjs has no im2col kernel).
+ * The columns are built and summed back by JS loops over the WASM heap (tfjs has no im2col kernel).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { heapView } from '../heap.js';
@@ -56,26 +57,26 @@ export function columnsFor(inputShape: readonly number[], weightShape: readonly 
 }
 
 /**
- * Calls `visit(row, col, at)` for every column entry that lands on the input: `row` is the
- * `(c, i, j)` row's offset in `cols [K, N·Ho·Wo]` plus `(n, y, x)`, `at` the input's NCHW offset.
+ * Calls `visit(row, pos, at)` for every column entry that lands on the input: `row` is its
+ * `(c, i, j)` index in `[0, K)`, `pos` its `(n, y, x)` index in `[0, N·Ho·Wo)`, `at` the input's
+ * NCHW offset.
  */
-function eachLanding(g: Columns, visit: (to: number, at: number) => void): void {
+function eachLanding(g: Columns, visit: (row: number, pos: number, at: number) => void): void {
   const { n, c, h, w } = g;
-  const positions = n * h.out * w.out;
   for (let ch = 0; ch < c; ch++) {
     for (let i = 0; i < h.k; i++) {
       for (let j = 0; j < w.k; j++) {
-        const row = ((ch * h.k + i) * w.k + j) * positions;
+        const row = (ch * h.k + i) * w.k + j;
         for (let b = 0; b < n; b++) {
           const plane = (b * c + ch) * h.size * w.size;
           for (let y = 0; y < h.out; y++) {
             const iy = y * h.s + i * h.d - h.p;
             if (iy < 0 || iy >= h.size) continue;
-            const to = row + (b * h.out + y) * w.out;
+            const pos = (b * h.out + y) * w.out;
             const from = plane + iy * w.size;
             for (let x = 0; x < w.out; x++) {
               const ix = x * w.s + j * w.d - w.p;
-              if (ix >= 0 && ix < w.size) visit(to + x, from + ix);
+              if (ix >= 0 && ix < w.size) visit(row, pos + x, from + ix);
             }
           }
         }
@@ -84,13 +85,20 @@ function eachLanding(g: Columns, visit: (to: number, at: number) => void): void 
   }
 }
 
-/** `cols [K, N·Ho·Wo]` of the input `[N, C, H, W]`, read from the heap. */
-function columns(x: tf.Tensor, g: Columns): tf.Tensor2D {
+/** `cols [K, N·Ho·Wo]` of the input `[N, C, H, W]` (or `colsᵀ` with `transposed`), read from the heap. */
+function columns(x: tf.Tensor, g: Columns, transposed = false): tf.Tensor2D {
   const src = heapView(x)!;
   const positions = g.n * g.h.out * g.w.out;
-  const out = new Float32Array(g.c * g.h.k * g.w.k * positions);
-  eachLanding(g, (to, at) => (out[to] = src[at]!));
-  return tf.tensor2d(out, [g.c * g.h.k * g.w.k, positions]);
+  const k = g.c * g.h.k * g.w.k;
+  const out = new Float32Array(k * positions);
+  if (transposed) eachLanding(g, (row, pos, at) => (out[pos * k + row] = src[at]!));
+  else eachLanding(g, (row, pos, at) => (out[row * positions + pos] = src[at]!));
+  return tf.tensor2d(out, transposed ? [positions, k] : [k, positions]);
+}
+
+/** `gᵀ [O, N·Ho·Wo]` of `grad [N, O, Ho, Wo]`. */
+function gradT(grad: tf.Tensor, g: Columns): tf.Tensor2D {
+  return tf.reshape(tf.transpose(tf.reshape(grad, [g.n, g.o, g.h.out * g.w.out]), [1, 0, 2]), [g.o, g.n * g.h.out * g.w.out]);
 }
 
 /** The forward `[N, O, Ho, Wo]` (plus `bias [O]`), inside the caller's `tf.tidy`. */
@@ -102,11 +110,15 @@ export function columnsConv(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | n
 
 /** dL/dinput `[N, C, H, W]` from `grad [N, O, Ho, Wo]`, inside the caller's `tf.tidy`. */
 export function columnsConvInputGrad(grad: tf.Tensor, weight: tf.Tensor, g: Columns): tf.Tensor4D {
-  const k = weight.size / g.o;
-  const gt = tf.reshape(tf.transpose(tf.reshape(grad, [g.n, g.o, g.h.out * g.w.out]), [1, 0, 2]), [g.o, g.n * g.h.out * g.w.out]);
-  const dcols = tf.matMul(tf.transpose(tf.reshape(weight, [g.o, k])), gt);
+  const dcols = tf.matMul(tf.transpose(tf.reshape(weight, [g.o, weight.size / g.o])), gradT(grad, g));
   const src = heapView(dcols)!;
   const out = new Float32Array(g.n * g.c * g.h.size * g.w.size);
-  eachLanding(g, (from, at) => (out[at] += src[from]!));
+  const positions = g.n * g.h.out * g.w.out;
+  eachLanding(g, (row, pos, at) => (out[at] += src[row * positions + pos]!));
   return tf.tensor4d(out, [g.n, g.c, g.h.size, g.w.size]);
+}
+
+/** dL/dweight `[O, C, kh, kw]` from `grad [N, O, Ho, Wo]` and the input, inside the caller's `tf.tidy`. */
+export function columnsConvWeightGrad(grad: tf.Tensor, x: tf.Tensor, g: Columns): tf.Tensor4D {
+  return tf.reshape(tf.matMul(gradT(grad, g), columns(x, g, true)), [g.o, g.c, g.h.k, g.w.k]);
 }

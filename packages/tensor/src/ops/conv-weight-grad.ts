@@ -10,12 +10,14 @@
  * Each layout change is one 2-D transpose: `x [N, C·H·W] → [C·H·W, N]`, `g [N·O, Ho·Wo] →
  * [Ho·Wo, N·O]` and the result `[C·kh·kw, O] → [O, C·kh·kw]`, which is PyTorch's `[O, C, kh, kw]`.
  * The recorded form copies two transposed views and the transposed result, each a 4-D permute.
- * A one-pixel output runs as a matMul (conv-window.ts).
+ * A one-pixel output runs as a matMul (conv-window.ts), few output positions as a matMul over
+ * the input's columns (conv-columns.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Tensor } from '../tensor.js';
 import type { Conv2dAttrs } from './conv.js';
 import { oneWindow, windowConvWeightGrad } from './conv-window.js';
+import { columnsConvWeightGrad, columnsFor } from './conv-columns.js';
 
 /** Whether `conv2dWeightGradFast` covers these attributes (tfjs takes stride and dilation > 1 only one at a time). */
 export function conv2dWeightGradFastCovers(a: Conv2dAttrs): boolean {
@@ -43,8 +45,10 @@ export function conv2dWeightGradFast(g: Tensor, input: Tensor, weightShape: read
   const [, , ho, wo] = g.shape as [number, number, number, number];
   const { stride, dilation } = a;
   const win = oneWindow(input.shape, weightShape, a);
+  const cols = win ? null : columnsFor(input.shape, weightShape, a);
   const data = tf.tidy(() => {
     if (win) return windowConvWeightGrad(g._data, input._data, weightShape, win);
+    if (cols) return columnsConvWeightGrad(g._data, input._data, cols);
     const xs = tf.reshape(tf.transpose(tf.reshape(input._data, [n, c * h * w])), [c, h, w, n]) as tf.Tensor4D;
     const gs = tf.reshape(tf.transpose(tf.reshape(g._data, [n * o, ho * wo])), [ho, wo, n, o]) as tf.Tensor4D;
     const [ph, pw] = conv2dWeightGradPadding([ho, wo], [h, w], [kh, kw], a);
