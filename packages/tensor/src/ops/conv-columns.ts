@@ -13,7 +13,8 @@
  * - weight grad: `dW [O, K] = gᵀ [O, N·Ho·Wo] · colsᵀ [N·Ho·Wo, K]`, already in PyTorch's layout
  *
  * `cols[(c, i, j), (n, y, x)] = input[n, c, y·s + i·d - p, x·s + j·d - p]`, zero on padding.
- * The columns are built and summed back by JS loops over the WASM heap (tfjs has no im2col kernel).
+ * The columns are built and summed back by JS loops over the WASM heap (tfjs has no im2col kernel),
+ * through a map from column entries to input offsets made once per geometry.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { heapView } from '../heap.js';
@@ -56,44 +57,59 @@ export function columnsFor(inputShape: readonly number[], weightShape: readonly 
   return n * h.out * w.out <= o ? { n, c, o, h, w } : null;
 }
 
+/** The most recent geometries' source maps (a training loop meets a handful). */
+const maps = new Map<string, Int32Array>();
+const MAX_MAPS = 8;
+
 /**
- * Calls `visit(row, pos, at)` for every column entry that lands on the input: `row` is its
- * `(c, i, j)` index in `[0, K)`, `pos` its `(n, y, x)` index in `[0, N·Ho·Wo)`, `at` the input's
- * NCHW offset.
+ * For every entry of `cols [K, N·Ho·Wo]` in row-major order, the input's NCHW offset it reads,
+ * or -1 on padding. Rows are `(c, i, j)`, columns `(n, y, x)`.
  */
-function eachLanding(g: Columns, visit: (row: number, pos: number, at: number) => void): void {
+function sources(g: Columns): Int32Array {
   const { n, c, h, w } = g;
+  const key = [n, c, ...Object.values(h), ...Object.values(w)].join(',');
+  const known = maps.get(key);
+  if (known) return known;
+  const positions = n * h.out * w.out;
+  const at = new Int32Array(c * h.k * w.k * positions).fill(-1);
   for (let ch = 0; ch < c; ch++) {
     for (let i = 0; i < h.k; i++) {
       for (let j = 0; j < w.k; j++) {
-        const row = (ch * h.k + i) * w.k + j;
+        const row = ((ch * h.k + i) * w.k + j) * positions;
         for (let b = 0; b < n; b++) {
           const plane = (b * c + ch) * h.size * w.size;
           for (let y = 0; y < h.out; y++) {
             const iy = y * h.s + i * h.d - h.p;
             if (iy < 0 || iy >= h.size) continue;
-            const pos = (b * h.out + y) * w.out;
-            const from = plane + iy * w.size;
             for (let x = 0; x < w.out; x++) {
               const ix = x * w.s + j * w.d - w.p;
-              if (ix >= 0 && ix < w.size) visit(row, pos + x, from + ix);
+              if (ix >= 0 && ix < w.size) at[row + (b * h.out + y) * w.out + x] = plane + iy * w.size + ix;
             }
           }
         }
       }
     }
   }
+  if (maps.size >= MAX_MAPS) maps.delete(maps.keys().next().value!);
+  maps.set(key, at);
+  return at;
 }
 
 /** `cols [K, N·Ho·Wo]` of the input `[N, C, H, W]` (or `colsᵀ` with `transposed`), read from the heap. */
 function columns(x: tf.Tensor, g: Columns, transposed = false): tf.Tensor2D {
+  const at = sources(g);
   const src = heapView(x)!;
   const positions = g.n * g.h.out * g.w.out;
-  const k = g.c * g.h.k * g.w.k;
-  const out = new Float32Array(k * positions);
-  if (transposed) eachLanding(g, (row, pos, at) => (out[pos * k + row] = src[at]!));
-  else eachLanding(g, (row, pos, at) => (out[row * positions + pos] = src[at]!));
-  return tf.tensor2d(out, transposed ? [positions, k] : [k, positions]);
+  const k = at.length / positions;
+  const out = new Float32Array(at.length);
+  if (!transposed) {
+    for (let t = 0; t < at.length; t++) if (at[t]! >= 0) out[t] = src[at[t]!]!;
+    return tf.tensor2d(out, [k, positions]);
+  }
+  for (let row = 0, t = 0; row < k; row++) {
+    for (let pos = 0; pos < positions; pos++, t++) if (at[t]! >= 0) out[pos * k + row] = src[at[t]!]!;
+  }
+  return tf.tensor2d(out, [positions, k]);
 }
 
 /** `gᵀ [O, N·Ho·Wo]` of `grad [N, O, Ho, Wo]`. */
@@ -111,10 +127,10 @@ export function columnsConv(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | n
 /** dL/dinput `[N, C, H, W]` from `grad [N, O, Ho, Wo]`, inside the caller's `tf.tidy`. */
 export function columnsConvInputGrad(grad: tf.Tensor, weight: tf.Tensor, g: Columns): tf.Tensor4D {
   const dcols = tf.matMul(tf.transpose(tf.reshape(weight, [g.o, weight.size / g.o])), gradT(grad, g));
+  const at = sources(g);
   const src = heapView(dcols)!;
   const out = new Float32Array(g.n * g.c * g.h.size * g.w.size);
-  const positions = g.n * g.h.out * g.w.out;
-  eachLanding(g, (row, pos, at) => (out[at] += src[row * positions + pos]!));
+  for (let t = 0; t < at.length; t++) if (at[t]! >= 0) out[at[t]!] += src[t]!;
   return tf.tensor4d(out, [g.n, g.c, g.h.size, g.w.size]);
 }
 
