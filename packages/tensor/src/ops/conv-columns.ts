@@ -54,7 +54,8 @@ export function columnsFor(inputShape: readonly number[], weightShape: readonly 
   const [o, , kh, kw] = weightShape as [number, number, number, number];
   const h = axis(hh, kh, a.stride[0], a.dilation[0], a.padding[0]);
   const w = axis(ww, kw, a.stride[1], a.dilation[1], a.padding[1]);
-  return n * h.out * w.out <= o ? { n, c, o, h, w } : null;
+  const positions = n * h.out * w.out;
+  return positions > 0 && positions <= o ? { n, c, o, h, w } : null;
 }
 
 /** The most recent geometries' source maps (a training loop meets a handful). */

@@ -44,6 +44,8 @@ export function conv2dWeightGradFast(g: Tensor, input: Tensor, weightShape: read
   const [o, , kh, kw] = weightShape as [number, number, number, number];
   const [, , ho, wo] = g.shape as [number, number, number, number];
   const { stride, dilation } = a;
+  // An empty batch sums nothing (tfjs's convolution over zero channels leaves its output unset).
+  if (n === 0) return new Tensor(tf.zeros([...weightShape]));
   const win = oneWindow(input.shape, weightShape, a);
   const cols = win ? null : columnsFor(input.shape, weightShape, a);
   const data = tf.tidy(() => {
