@@ -18,7 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { heapView } from '../heap.js';
-import type { Conv2dAttrs } from './conv.js';
+import { outSize, type Conv2dAttrs } from './conv.js';
 
 /** One spatial axis: input length, kernel, stride, dilation, padding before, output length. */
 interface Axis {
@@ -40,7 +40,7 @@ export interface Columns {
 }
 
 function axis(size: number, k: number, s: number, d: number, pad: readonly [number, number]): Axis {
-  return { size, k, s, d, p: pad[0], out: Math.floor((size + pad[0] + pad[1] - d * (k - 1) - 1) / s) + 1 };
+  return { size, k, s, d, p: pad[0], out: outSize(size, pad, k, d, s) };
 }
 
 /**

@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapView } from '../heap.js';
 import type { Tensor } from '../tensor.js';
-import type { Conv2dAttrs } from './conv.js';
+import { outSize, type Conv2dAttrs } from './conv.js';
 
 /** The landing taps along one axis: the first tap, their count, and where the first lands in the input. */
 interface AxisTaps {
@@ -38,7 +38,7 @@ export interface Window {
 }
 
 function axisTaps(size: number, k: number, pad: readonly [number, number], d: number, s: number): AxisTaps | null {
-  const out = Math.floor((size + pad[0] + pad[1] - d * (k - 1) - 1) / s) + 1;
+  const out = outSize(size, pad, k, d, s);
   if (out !== 1 || d !== 1) return null;
   // Tap i reads input position i - pad[0].
   const first = Math.max(0, pad[0]);

@@ -205,8 +205,7 @@ export function pointConvAsMatMul(x: tf.Tensor4D, filter: tf.Tensor4D, a: Conv2d
   const [kh, kw, , o] = filter.shape;
   const { stride, padding, dilation } = a;
   if (h !== 1 || w !== 1) return null;
-  const out = (k: number, p: [number, number], d: number, s: number): number => Math.floor((1 + p[0] + p[1] - d * (k - 1) - 1) / s) + 1;
-  if (out(kh, padding[0], dilation[0], stride[0]) !== 1 || out(kw, padding[1], dilation[1], stride[1]) !== 1) return null;
+  if (outSize(1, padding[0], kh, dilation[0], stride[0]) !== 1 || outSize(1, padding[1], kw, dilation[1], stride[1]) !== 1) return null;
   // The tap (i, j) with i·d = padding before lands on the input; no other does.
   const i = padding[0][0] / dilation[0];
   const j = padding[1][0] / dilation[1];
