@@ -102,6 +102,7 @@ export { narrow, select, gather, indexSelect, maskedFill, scatterAdd, indexAdd, 
 export { index } from './ops/index-function.js';
 export { conv2d, pad, type Conv2dOptions, type Conv2dAttrs, type PadMode, type Size2, type Padding2 } from './ops/conv.js';
 /** @internal conv2d's input and weight gradients outside autograd, and their geometry (autograd's conv formula). */
+export { isEmptyConv as _isEmptyConv } from './ops/conv.js';
 export { conv2dWeightGradFast as _conv2dWeightGrad, conv2dWeightGradFastCovers as _conv2dWeightGradCovers, conv2dWeightGradPadding as _conv2dWeightGradPadding } from './ops/conv-weight-grad.js';
 export { conv2dInputGradFast as _conv2dInputGrad, conv2dInputGradPadding as _conv2dInputGradPadding, exchangeMatrix as _exchangeMatrix } from './ops/conv-input-grad.js';
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type Pool2dAttrs } from './ops/pool.js';

@@ -1,7 +1,7 @@
 /** Gradients of convolutions on tiny inputs (1×1 ones take conv2d's matMul path), against finite differences. */
 import { describe, expect, it } from 'vitest';
 import { conv2d, manualSeed, randn, setBackend, tensor, type Tensor } from '@flint/tensor';
-import { gradcheck } from '../index.js';
+import { gradcheck, noGrad } from '../index.js';
 
 describe('conv2d gradients on tiny inputs', () => {
   it.each([
@@ -120,17 +120,37 @@ describe('conv2d with a one-pixel output (the matMul path) equals the definition
   });
 });
 
-describe('conv2d on an empty batch', () => {
-  // tfjs-wasm's Transpose divides by zero on an empty tensor, and the kernel path's layout changes use it.
-  it.todo('an empty batch through the conv kernel path (channels-last transposes of an empty tensor)');
-  it.each([['1×1 input, 3×3 pad 1 (the one-pixel geometry)', [0, 3, 1, 1], [4, 3, 3, 3], { padding: 1 }]] as const)('%s: an empty output, zero gradients for the weight', (_name, xs, ws, opts) => {
+describe('conv2d on empty tensors (no kernel runs: tfjs-wasm fails on empty tensors)', () => {
+  it.each([
+    ['1×1 input, 3×3 pad 1 (the one-pixel geometry)', [0, 3, 1, 1], [4, 3, 3, 3], { padding: 1 }],
+    ['8×8 input, 3×3 stride 2 (the conv kernel path)', [0, 3, 8, 8], [4, 3, 3, 3], { stride: 2 }],
+    ['2×2 input, 3×3 pad 1, 12 channels out (the columns geometry)', [0, 3, 2, 2], [12, 3, 3, 3], { padding: 1 }],
+    ['5×5 input, zero input channels', [2, 0, 5, 5], [4, 0, 3, 3], { padding: 1 }],
+  ] as const)('%s: the output shape, and gradients of zeros, fast and recorded', (_name, xs, ws, opts) => {
     const x = randn([...xs], { requiresGrad: true });
     const w = randn([...ws], { requiresGrad: true });
-    const y = conv2d(x, w, null, opts);
-    expect(y.shape[0]).toBe(0);
-    expect(y.shape[1]).toBe(ws[0]);
-    y.sum().backward();
-    expect(x.grad!.shape).toEqual([...xs]);
-    expect(w.grad!.abs().max().item()).toBe(0);
+    const b = tensor([1, -2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].slice(0, ws[0]), { requiresGrad: true });
+    const want = [xs[0], ws[0], ...conv2d(randn([1, ws[1], xs[2], xs[3]]), randn([...ws]), null, opts).shape.slice(2)];
+    for (const createGraph of [false, true]) {
+      for (const t of [x, w, b]) t.grad = null;
+      const y = conv2d(x, w, b, opts);
+      expect(y.shape).toEqual(want);
+      // A sum over no products is 0: the output is the bias.
+      if (y.numel() > 0) expect(y.sub(b.reshape([1, -1, 1, 1])).abs().max().item()).toBe(0);
+      y.sum().backward(undefined, { createGraph });
+      expect(x.grad!.shape).toEqual([...xs]);
+      expect(w.grad!.shape).toEqual([...ws]);
+      expect(w.grad!.abs().sum().item()).toBe(0);
+      expect(b.grad!.tolist()).toEqual(Array(ws[0]).fill(y.numel() / ws[0]));
+    }
+  });
+  it('with channelsLast and the fused ReLU (inference): the ReLU of the bias, channels last', () => {
+    const y = noGrad(() => conv2d(randn([2, 5, 5, 0]), randn([3, 0, 3, 3]), tensor([1, -2, 3]), { padding: 1, channelsLast: true, relu: true }));
+    expect(y.shape).toEqual([2, 5, 5, 3]);
+    expect(y.tolist()[1][4][4]).toEqual([1, 0, 3]);
+    expect(noGrad(() => conv2d(randn([0, 5, 5, 3]), randn([4, 3, 3, 3]), null, { channelsLast: true })).shape).toEqual([0, 3, 3, 4]);
+  });
+  it('rejects a weight with no output channels, as PyTorch does', () => {
+    expect(() => conv2d(randn([2, 3, 8, 8]), randn([0, 3, 3, 3]))).toThrow('conv2d: Given groups=1, expected weight to be at least 1 at dimension 0, but got weight of size [0, 3, 3, 3] instead');
   });
 });

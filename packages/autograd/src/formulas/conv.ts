@@ -23,6 +23,7 @@ import {
   _conv2dWeightGradPadding as conv2dWeightGradPadding,
   _conv2dInputGradPadding as conv2dInputGradPadding,
   _exchangeMatrix as exchangeMatrix,
+  _isEmptyConv as isEmptyConv,
   avgPool2d,
   avgPool2dBackward,
   conv2d,
@@ -103,11 +104,14 @@ type AvgAttrs = Pool2dAttrs & { scale: Float32Array | null; countIncludePad: boo
 export const convFormulas: Record<string, Formula> = {
   conv2d: (ctx, [g]) => {
     const a = attrs<Conv2dAttrs>(ctx);
+    // A second backward needs the recorded forms; otherwise both gradients skip autograd. An empty
+    // convolution's gradients are zeros, constant in everything (the fast forms give them).
+    const empty = isEmptyConv(ctx.inputShapes[0]!, ctx.inputShapes[1]!);
+    const once = !isGradEnabled();
     return each(
       ctx,
-      // A second backward needs the recorded forms; otherwise both gradients skip autograd.
-      () => (a.groups === 1 && !isGradEnabled() ? conv2dInputGradFast : conv2dInputGrad)(g!, ctx.input(1), ctx.inputShapes[0]!, a),
-      () => (conv2dWeightGradFastCovers(a) && !isGradEnabled() ? conv2dWeightGradFast : conv2dWeightGrad)(g!, ctx.input(0), ctx.inputShapes[1]!, a),
+      () => ((a.groups === 1 && once) || empty ? conv2dInputGradFast : conv2dInputGrad)(g!, ctx.input(1), ctx.inputShapes[0]!, a),
+      () => ((conv2dWeightGradFastCovers(a) && once) || empty ? conv2dWeightGradFast : conv2dWeightGrad)(g!, ctx.input(0), ctx.inputShapes[1]!, a),
       () => g!.sum([0, 2, 3]),
     );
   },

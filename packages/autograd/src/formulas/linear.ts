@@ -8,11 +8,12 @@ import { each } from './util.js';
 export const linearFormulas: Record<string, Formula> = {
   linear: (ctx, [g]) => {
     const [outF, inF] = ctx.inputShapes[1] as [number, number];
-    const g2 = g!.reshape([-1, outF]);
+    const rows = ctx.inputShapes[0]!.slice(0, -1).reduce((x, y) => x * y, 1);
+    const g2 = g!.reshape([rows, outF]);
     return each(
       ctx,
       () => g2.mm(ctx.input(1)).reshape(ctx.inputShapes[0]!),
-      () => g2.t().mm(ctx.input(0).reshape([-1, inF])),
+      () => g2.t().mm(ctx.input(0).reshape([rows, inF])),
       () => g2.sum(0),
     );
   },

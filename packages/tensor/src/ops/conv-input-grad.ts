@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Tensor } from '../tensor.js';
-import { pointConvAsMatMul, toNCHW, toNHWC, type Conv2dAttrs } from './conv.js';
+import { isEmptyConv, pointConvAsMatMul, toNCHW, toNHWC, type Conv2dAttrs } from './conv.js';
 import { oneWindow, windowConvInputGrad } from './conv-window.js';
 import { stridedInputGrad, stridedSplit } from './conv-input-grad-strided.js';
 import { columnsConvInputGrad, columnsFor } from './conv-columns.js';
@@ -48,7 +48,7 @@ export function conv2dInputGradFast(g: Tensor, weight: Tensor, inputShape: reado
   const [n, o, ho, wo] = g.shape as [number, number, number, number];
   const [kh, kw] = [weight.shape[2]!, weight.shape[3]!];
   const [sh, sw] = a.stride;
-  if (n === 0) return new Tensor(tf.zeros([...inputShape]));
+  if (isEmptyConv(inputShape, weight.shape)) return new Tensor(tf.zeros([...inputShape]));
   const win = oneWindow(inputShape, weight.shape, a);
   if (win) return new Tensor(tf.tidy(() => windowConvInputGrad(g._data, weight, inputShape, win)));
   const cols = columnsFor(inputShape, weight.shape, a);

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Tensor } from '../tensor.js';
-import type { Conv2dAttrs } from './conv.js';
+import { isEmptyConv, type Conv2dAttrs } from './conv.js';
 import { oneWindow, windowConvWeightGrad } from './conv-window.js';
 import { columnsConvWeightGrad, columnsFor } from './conv-columns.js';
 
@@ -45,7 +45,7 @@ export function conv2dWeightGradFast(g: Tensor, input: Tensor, weightShape: read
   const [, , ho, wo] = g.shape as [number, number, number, number];
   const { stride, dilation } = a;
   // An empty batch sums nothing (tfjs's convolution over zero channels leaves its output unset).
-  if (n === 0) return new Tensor(tf.zeros([...weightShape]));
+  if (isEmptyConv(input.shape, weightShape)) return new Tensor(tf.zeros([...weightShape]));
   const win = oneWindow(input.shape, weightShape, a);
   const cols = win ? null : columnsFor(input.shape, weightShape, a);
   const data = tf.tidy(() => {

@@ -108,12 +108,15 @@ export function outSize(size: number, pads: readonly [number, number], k: number
 /** `[N, C, H, W]` → `[N, H, W, C]` as a batched 2-D transpose (the fast path on WASM). */
 export function toNHWC(x: tf.Tensor): tf.Tensor4D {
   const [n, c, h, w] = x.shape as [number, number, number, number];
+  // tfjs-wasm's Transpose divides by zero on an empty tensor.
+  if (x.size === 0) return tf.zeros([n, h, w, c]);
   return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(x, [n, c, h * w]), [0, 2, 1]), [n, h, w, c]));
 }
 
 /** `[N, H, W, C]` → `[N, C, H, W]`. */
 export function toNCHW(x: tf.Tensor): tf.Tensor4D {
   const [n, h, w, c] = x.shape as [number, number, number, number];
+  if (x.size === 0) return tf.zeros([n, c, h, w]);
   return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(x, [n, h * w, c]), [0, 2, 1]), [n, c, h, w]));
 }
 
@@ -154,6 +157,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   }
   const [n, c, h, w] = (cl ? [input.shape[0], input.shape[3], input.shape[1], input.shape[2]] : input.shape) as [number, number, number, number];
   const [o, cg, kh, kw] = weight.shape as [number, number, number, number];
+  if (o < groups) {
+    throw new RangeError(`${op}: Given groups=${groups}, expected weight to be at least ${groups} at dimension 0, but got weight of size ${shapeStr(weight.shape)} instead`);
+  }
   if (o % groups !== 0) {
     throw new RangeError(`${op}: Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${shapeStr(weight.shape)} instead`);
   }
@@ -176,6 +182,12 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
     );
   }
   const attrs: Conv2dAttrs = { stride, padding, dilation, groups };
+  if (isEmptyConv(input.shape, weight.shape)) {
+    const ho = outSize(h, padding[0], kh, dilation[0], stride[0]);
+    const wo = outSize(w, padding[1], kw, dilation[1], stride[1]);
+    const data = emptyConv(n, o, ho, wo, bias?._data ?? null, cl, relu);
+    return record('conv2d', new Tensor(data), bias ? [input, weight, bias] : [input, weight], attrs);
+  }
   // A kept weight outside autograd (inference) keeps its channels-last filter: the transpose is
   // slow on WASM, and the same filter tensor lets XNNPACK reuse its packed weights.
   const win = cl ? null : oneWindow(input.shape, weight.shape, attrs);
@@ -192,6 +204,27 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
     return cl ? y : toNCHW(y);
   });
   return record('conv2d', new Tensor(data), bias ? [input, weight, bias] : [input, weight], attrs);
+}
+
+/**
+ * Whether a convolution has nothing to multiply: an empty batch, or zero input or output channels.
+ * tfjs-wasm's kernels fail on empty tensors (its Transpose divides by zero), so these skip them.
+ */
+export function isEmptyConv(inputShape: readonly number[], weightShape: readonly number[]): boolean {
+  return inputShape.includes(0) || weightShape.includes(0);
+}
+
+/**
+ * The output of an empty convolution: `[N, O, Ho, Wo]` (or channels-last) holding the bias, or
+ * zeros; PyTorch gives the same (a sum over no products is 0).
+ */
+function emptyConv(n: number, o: number, ho: number, wo: number, bias: tf.Tensor | null, cl: boolean, relu: boolean): tf.Tensor {
+  const shape = cl ? [n, ho, wo, o] : [n, o, ho, wo];
+  if (!bias || shape.includes(0)) return tf.zeros(shape);
+  return tf.tidy(() => {
+    const b = tf.reshape(relu ? tf.relu(bias) : bias, cl ? [1, 1, 1, o] : [1, o, 1, 1]);
+    return tf.broadcastTo(b, shape);
+  });
 }
 
 /**

@@ -28,15 +28,10 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   return record('mm', new Tensor(matMul2d(a._data, b._data)), [a, b]);
 }
 
-/**
- * A plain 2-D tfjs matMul, with what the WASM kernel lacks: an inner size of 0 (it returns
- * uninitialised memory; PyTorch gives zeros) and integer operands (computed in float32, exact
- * below 2^24).
- */
+/** A plain 2-D tfjs matMul, also for integer operands (computed in float32, exact below 2^24). */
 function matMul2d(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  if (a.shape[1] === 0) return tf.zeros([a.shape[0]!, b.shape[1]!], a.dtype);
   if (a.dtype === 'float32') return matMulFresh(a, b);
-  return tf.tidy(() => tf.cast(tf.matMul(tf.cast(a, 'float32'), tf.cast(b, 'float32')), a.dtype));
+  return tf.tidy(() => tf.cast(matMulFresh(tf.cast(a, 'float32'), tf.cast(b, 'float32')), a.dtype));
 }
 
 /**
@@ -46,8 +41,13 @@ function matMul2d(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
  */
 const rightShapes = new WeakMap<object, string>();
 
-/** `tf.matMul(a, b)` that never meets a packed `b` of another shape. */
+/**
+ * `tf.matMul(a, b)` of 2-D operands that never meets a packed `b` of another shape. An empty
+ * operand gives zeros without the kernel: XNNPACK refuses a size of 0, and an inner size of 0
+ * returns uninitialised memory (PyTorch gives zeros).
+ */
 export function matMulFresh(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  if (a.size === 0 || b.size === 0) return tf.zeros([a.shape[0]!, b.shape[1]!]);
   const shape = b.shape.join(',');
   const seen = rightShapes.get(b.dataId);
   if (seen === undefined || seen === shape) {
@@ -100,9 +100,10 @@ function matmulImpl(a: Tensor, b: Tensor): Tensor {
   }
   if (a.ndim === 2 && b.ndim === 2) return mm(a, b);
   // [..., n, k] @ [k, p]: one big 2-D product (the common Linear-on-sequences case).
-  if (b.ndim === 2) return reshape(mm(reshape(a, [-1, k]), b), [...a.shape.slice(0, -1), p]);
+  if (b.ndim === 2) return reshape(mm(reshape(a, [a.shape.slice(0, -1).reduce((x, y) => x * y, 1), k]), b), [...a.shape.slice(0, -1), p]);
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const ab = reshape(expand(a, [...batch, n, k]), [-1, n, k]);
-  const bb = reshape(expand(b, [...batch, k, p]), [-1, k, p]);
+  const size = batch.reduce((x, y) => x * y, 1);
+  const ab = reshape(expand(a, [...batch, n, k]), [size, n, k]);
+  const bb = reshape(expand(b, [...batch, k, p]), [size, k, p]);
   return reshape(bmm(ab, bb), [...batch, n, p]);
 }

@@ -30,7 +30,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (x.dtype !== 'float32' || weight.dtype !== 'float32') {
     throw new TypeError(`linear: expected float32 input and weight, got ${x.dtype} and ${weight.dtype}`);
   }
-  const rows = x.numel() / inF;
+  const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const training = weight.requiresGrad && isGradEnabled();
   const data = tf.tidy(() => {
     const x2 = tf.reshape(x._data, [rows, inF]);
