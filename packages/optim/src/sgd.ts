@@ -8,7 +8,7 @@
  *
  * https://pytorch.org/docs/1.13/generated/torch.optim.SGD.html
  */
-import type { Tensor } from '@flint/tensor';
+import { _axpy_ as axpy_, _momentumUpdate_ as momentumUpdate_, type Tensor } from '@flint/tensor';
 import { Optimizer, ownState, required, type ParamGroup, type Params, type StateSpec } from './optimizer.js';
 import { checkFlag, checkNumber, nonNegative } from './validation.js';
 
@@ -60,6 +60,14 @@ export class SGD extends Optimizer<SGDHyper> {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     for (const p of params) {
       const state = this.stateOf(p);
+      // PyTorch's default form (no weight decay, Nesterov or maximize) as one fused pass on WASM.
+      const plain = weightDecay === 0 && !nesterov && !maximize;
+      const buffer = state.momentum_buffer as Tensor | null | undefined;
+      if (plain && momentum !== 0 && buffer && momentumUpdate_(p, buffer, p._grad!, momentum, 1 - dampening, -lr)) continue;
+      if (plain && momentum === 0 && axpy_(p, p._grad!, -lr)) {
+        state.momentum_buffer = null;
+        continue;
+      }
       let d = maximize ? p._grad!.neg() : p._grad!;
       if (weightDecay !== 0) d = d.add(p, { alpha: weightDecay });
       if (momentum !== 0) {

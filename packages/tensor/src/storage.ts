@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DType } from './dtype.js';
 import { canReadSync } from './readback.js';
 import { elementIndices, hasOverlap, numelOf, readPlan, type Geometry } from './strided.js';
-import { heapView } from './heap.js';
+import { heapBuffer, heapRewritten, heapView } from './heap.js';
 
 type HostArray = Float32Array | Int32Array | Uint8Array;
 
@@ -394,6 +394,27 @@ export class Storage {
     if (accumulate) for (let i = 0; i < positions.length; i++) host[positions[i]!] += src[i]!;
     else for (let i = 0; i < positions.length; i++) host[positions[i]!] = src[i]!;
     this.replace(tf.tensor(host, [...this.dataShape], this.dtype));
+  }
+
+  /**
+   * For a kernel that rewrites all of view `g` in place: the byte offset of the storage's float32
+   * data on the WASM heap, when `g` covers the storage in order and no other backend tensor
+   * shares its buffer (cached views are dropped first); `null` otherwise, with nothing changed
+   * but the cache. Call `wroteInPlace()` after the write.
+   */
+  heapForWrite(g: Geometry): number | null {
+    if (this.dtype !== 'float32' || numelOf(g.shape) !== this.numel || !coversInOrder(g)) return null;
+    const data = this.data();
+    dropViews(this.cell);
+    const buffer = heapBuffer(data);
+    return buffer !== null && buffer.sharers === 1 ? buffer.offset : null;
+  }
+
+  /** The data was rewritten in place (after `heapForWrite`). */
+  wroteInPlace(): void {
+    heapRewritten(this.cell.data!);
+    this.cell.use = epoch;
+    this.version++;
   }
 
   /** Swaps in new data for the whole storage (same shape and dtype). */

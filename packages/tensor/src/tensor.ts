@@ -118,6 +118,22 @@ export class Tensor {
     this._storage.write(this._geom, values, op);
   }
 
+  /**
+   * @internal For a kernel that rewrites all of this tensor in place on the WASM heap: the byte
+   * offset of its float32 data, or `null` where that cannot be done (another backend, a partial
+   * or strided view, a buffer another backend tensor shares). Checks `op` as an in-place op;
+   * call `_wroteInPlace()` after writing.
+   */
+  _heapForWrite(op: string): number | null {
+    this._checkInplace(op);
+    return this._storage.heapForWrite(this._geom);
+  }
+
+  /** @internal The write after `_heapForWrite` is done: bumps the version. */
+  _wroteInPlace(): void {
+    this._storage.wroteInPlace();
+  }
+
   /** @internal The storage's version counter: bumped by every in-place write to any of its views. */
   get _version(): number {
     return this._storage.version;

@@ -1,0 +1,87 @@
+/**
+ * SGD's fused in-place step on WASM (one pass per parameter): the same bits as PyTorch's update
+ * written out with out-of-place ops, and PyTorch's in-place meaning: views of a parameter see the
+ * step, a graph that saved a parameter refuses to run backward after it.
+ */
+import { describe, expect, it } from 'vitest';
+import { manualSeed, randint, randn, tensor, type Tensor } from '@flint/tensor';
+import { F, Linear, ReLU, Sequential } from '@flint/nn';
+import { SGD } from './index.js';
+
+const bits = (t: Tensor) => [...new Uint32Array(new Float32Array(t.flatten().tolist() as number[]).buffer)];
+
+describe('SGD on WASM, fused', () => {
+  it.each([
+    ['momentum 0.9', { momentum: 0.9 }],
+    ['momentum 0.9, dampening 0.1', { momentum: 0.9, dampening: 0.1 }],
+    ['no momentum', {}],
+  ] as const)('%s: three steps, bit for bit the update written out', (_name, opts) => {
+    manualSeed(11);
+    const p = randn([33, 7], { requiresGrad: true });
+    const lr = 0.05;
+    const momentum = (opts as { momentum?: number }).momentum ?? 0;
+    const dampening = (opts as { dampening?: number }).dampening ?? 0;
+    const opt = new SGD([p], { lr, ...opts });
+    let want = p.detach().clone();
+    let buf: Tensor | null = null;
+    for (let i = 0; i < 3; i++) {
+      const g = randn([33, 7]);
+      p.grad = g;
+      opt.step();
+      // torch.optim.SGD: buf = g at the first step, then buf·momentum + (1 - dampening)·g.
+      const d: Tensor = momentum === 0 ? g : (buf = buf === null ? g.clone() : buf.mul(momentum).add(g, { alpha: 1 - dampening }));
+      want = want.add(d, { alpha: -lr });
+      expect(bits(p.detach())).toEqual(bits(want));
+    }
+    const state = opt.stateDict().state[0] as { momentum_buffer: Tensor | null };
+    if (momentum === 0) expect(state.momentum_buffer).toBeNull();
+    else expect(bits(state.momentum_buffer!)).toEqual(bits(buf!));
+  });
+
+  it('trains an MLP bit for bit as the unfused step does (kernels drop what they packed from the old weights)', () => {
+    // `maximize` with negated gradients takes the unfused ops, with the same values.
+    const setup = (fused: boolean) => {
+      manualSeed(3);
+      const model = new Sequential(new Linear(8, 16), new ReLU(), new Linear(16, 3));
+      return { model, fused, opt: new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, maximize: !fused }) };
+    };
+    const runs = [setup(true), setup(false)];
+    const x = randn([16, 8]);
+    const y = randint(0, 3, [16]);
+    for (let i = 0; i < 5; i++) {
+      for (const { model, fused, opt } of runs) {
+        opt.zeroGrad();
+        F.crossEntropy(model(x) as Tensor, y).backward();
+        if (!fused) for (const p of model.parameters()) p.grad = p.grad!.neg();
+        opt.step();
+      }
+      const [a, b] = runs.map((r) => r.model.parameters());
+      a!.forEach((p, j) => expect(bits(p.detach()), `step ${i}, parameter ${j}`).toEqual(bits(b![j]!.detach())));
+    }
+  });
+
+  it('a view of a parameter sees the step; a copy made before it does not', () => {
+    const p = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const row = p.detach().select(0, 0);
+    const copy = p.detach().clone();
+    const opt = new SGD([p], { lr: 1, momentum: 0.5 });
+    for (let i = 0; i < 2; i++) {
+      p.grad = tensor([[1, 1], [1, 1]]);
+      opt.step();
+    }
+    // buf: 1, then 0.5 + 1 = 1.5; p: x - 1 - 1.5.
+    expect(row.tolist()).toEqual([-1.5, -0.5]);
+    expect(copy.tolist()).toEqual([[1, 2], [3, 4]]);
+  });
+
+  it('a graph that saved the parameter fails its backward after the step, as in PyTorch', () => {
+    const p = randn([4], { requiresGrad: true });
+    const opt = new SGD([p], { lr: 0.1, momentum: 0.9 });
+    p.grad = randn([4]);
+    opt.step();
+    const y = p.mul(p).sum();
+    p.grad = randn([4]);
+    opt.step();
+    expect(() => y.backward()).toThrow(/modified by an inplace operation/);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * @internal Two fused in-place update loops on the tfjs-wasm heap, as a tiny WebAssembly SIMD
+ * module that imports tfjs-wasm's own memory. tfjs-wasm has no kernel that updates a tensor in
+ * place or fuses `a·x + y`, so an optimizer step is four kernel passes per parameter, each
+ * writing a new tensor; these loops do it in one pass, without allocating:
+ *
+ * - `momentum(p, buf, g, n, μ, b, a)`: `buf = μ·buf + b·g; p = p + a·buf` (SGD with momentum:
+ *   `a = -lr`, `b = 1 - dampening`);
+ * - `axpy(y, x, n, a)`: `y = y + a·x`.
+ *
+ * Pointers are byte offsets into the heap, `n` counts float32 elements. Every product and sum is
+ * rounded as tfjs's separate Multiply and Add kernels round it (WASM has no fused multiply-add),
+ * so the results are bit-identical to the kernel passes they replace.
+ *
+ * The module is assembled here from its instructions (no binary is fetched): for each function,
+ * a 4-lane loop over `n & ~3` elements, then a scalar loop over the rest.
+ */
+
+/** WebAssembly opcodes used below. */
+const OP = {
+  block: 0x02,
+  loop: 0x03,
+  br: 0x0c,
+  brIf: 0x0d,
+  end: 0x0b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  f32Load: 0x2a,
+  f32Store: 0x38,
+  i32Const: 0x41,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32And: 0x71,
+  i32Shl: 0x74,
+  f32Add: 0x92,
+  f32Mul: 0x94,
+  simd: 0xfd,
+} as const;
+const SIMD = { load: [0x00], store: [0x0b], splat: [0x13], add: [0xe4, 0x01], mul: [0xe6, 0x01] } as const;
+const T = { i32: 0x7f, f32: 0x7d, v128: 0x7b, func: 0x60, void: 0x40 } as const;
+
+const uleb = (v: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+};
+const str = (s: string): number[] => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+
+const get = (i: number) => [OP.localGet, i];
+const set = (i: number) => [OP.localSet, i];
+/** Address `base + i` (locals). */
+const at = (base: number, i: number) => [...get(base), ...get(i), OP.i32Add];
+const v128 = (op: readonly number[]) => [OP.simd, ...op];
+const vLoad = (base: number, i: number) => [...at(base, i), ...v128(SIMD.load), 4, 0];
+const fLoad = (base: number, i: number) => [...at(base, i), OP.f32Load, 2, 0];
+
+/**
+ * `for (i = from; i < to; i += step) body` over byte offsets in local `i`; `to` is a local.
+ * The caller sets `i` first.
+ */
+const forLoop = (i: number, to: number, step: number, body: number[]) => [
+  OP.block, T.void, OP.loop, T.void,
+  ...get(i), ...get(to), OP.i32GeU, OP.brIf, 1,
+  ...body,
+  ...get(i), OP.i32Const, ...uleb(step), OP.i32Add, ...set(i),
+  OP.br, 0, OP.end, OP.end,
+];
+
+/** `end4 = (n & ~3) << 2; end = n << 2; i = 0` for locals (n, i, end4, end). */
+const bounds = (n: number, i: number, end4: number, end: number) => [
+  ...get(n), OP.i32Const, 0x7c /* -4 */, OP.i32And, OP.i32Const, 2, OP.i32Shl, ...set(end4),
+  ...get(n), OP.i32Const, 2, OP.i32Shl, ...set(end),
+  OP.i32Const, 0, ...set(i),
+];
+
+/** momentum(p, buf, g, n, mu, b, a); locals i=7, end4=8, end=9 (i32), vmu=10, vb=11, va=12, nb=13 (v128), s=14 (f32). */
+function momentumBody(): number[] {
+  const [p, buf, g, n, mu, b, a, i, end4, end, vmu, vb, va, nb, s] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const splat = (from: number, to: number) => [...get(from), ...v128(SIMD.splat), ...set(to)];
+  const lanes = [
+    // nb = mu·buf[i] + b·g[i]; buf[i] = nb; p[i] = p[i] + a·nb
+    ...vLoad(buf, i), ...get(vmu), ...v128(SIMD.mul), ...vLoad(g, i), ...get(vb), ...v128(SIMD.mul), ...v128(SIMD.add), ...set(nb),
+    ...at(buf, i), ...get(nb), ...v128(SIMD.store), 4, 0,
+    ...at(p, i), ...vLoad(p, i), ...get(nb), ...get(va), ...v128(SIMD.mul), ...v128(SIMD.add), ...v128(SIMD.store), 4, 0,
+  ];
+  const scalar = [
+    ...fLoad(buf, i), ...get(mu), OP.f32Mul, ...fLoad(g, i), ...get(b), OP.f32Mul, OP.f32Add, ...set(s),
+    ...at(buf, i), ...get(s), OP.f32Store, 2, 0,
+    ...at(p, i), ...fLoad(p, i), ...get(s), ...get(a), OP.f32Mul, OP.f32Add, OP.f32Store, 2, 0,
+  ];
+  const locals = vec([[3, T.i32], [4, T.v128], [1, T.f32]].map(([c, t]) => [...uleb(c!), t!]));
+  const code = [...splat(mu, vmu), ...splat(b, vb), ...splat(a, va), ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, lanes), ...forLoop(i, end, 4, scalar), OP.end];
+  return [...locals, ...code];
+}
+
+/** axpy(y, x, n, a); locals i=4, end4=5, end=6 (i32), va=7 (v128). */
+function axpyBody(): number[] {
+  const [y, x, n, a, i, end4, end, va] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const lanes = [...at(y, i), ...vLoad(y, i), ...vLoad(x, i), ...get(va), ...v128(SIMD.mul), ...v128(SIMD.add), ...v128(SIMD.store), 4, 0];
+  const scalar = [...at(y, i), ...fLoad(y, i), ...fLoad(x, i), ...get(a), OP.f32Mul, OP.f32Add, OP.f32Store, 2, 0];
+  const locals = vec([[3, T.i32], [1, T.v128]].map(([c, t]) => [...uleb(c!), t!]));
+  const code = [...get(a), ...v128(SIMD.splat), ...set(va), ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, lanes), ...forLoop(i, end, 4, scalar), OP.end];
+  return [...locals, ...code];
+}
+
+/** The module's bytes; `shared` for the threaded build's shared memory. */
+function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  const types = vec([
+    [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.i32], [T.f32], [T.f32], [T.f32]]), 0],
+    [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.f32]]), 0],
+  ]);
+  // env.memory: at least 1 page, at most 65536 (4 GiB), shared or not.
+  const memory = [...str('env'), ...str('memory'), 0x02, shared ? 0x03 : 0x01, ...uleb(1), ...uleb(65536)];
+  const bodies = [momentumBody(), axpyBody()].map((b) => [...uleb(b.length), ...b]);
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, types),
+    ...section(2, vec([memory])),
+    ...section(3, vec([[0], [1]])),
+    ...section(7, vec([[...str('momentum'), 0x00, 0], [...str('axpy'), 0x00, 1]])),
+    ...section(10, vec(bodies)),
+  ]);
+}
+
+export interface HeapKernels {
+  momentum(p: number, buf: number, g: number, n: number, mu: number, b: number, a: number): void;
+  axpy(y: number, x: number, n: number, a: number): void;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
+
+/** The kernels over `memory` (instantiated once per memory), or `null` where WebAssembly SIMD is missing. */
+export function heapKernels(memory: WebAssembly.Memory): HeapKernels | null {
+  if (instances.has(memory)) return instances.get(memory)!;
+  let kernels: HeapKernels | null = null;
+  try {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = new WebAssembly.Module(moduleBytes(shared));
+    kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as HeapKernels;
+  } catch {
+    kernels = null;
+  }
+  instances.set(memory, kernels);
+  return kernels;
+}
