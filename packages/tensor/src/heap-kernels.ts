@@ -33,6 +33,9 @@ const OP = {
   i32Add: 0x6a,
   i32And: 0x71,
   i32Shl: 0x74,
+  i32LtU: 0x49,
+  i32Mul: 0x6c,
+  select: 0x1b,
   f32Add: 0x92,
   f32Mul: 0x94,
   simd: 0xfd,
@@ -62,17 +65,18 @@ const v128 = (op: readonly number[]) => [OP.simd, ...op];
 const vLoad = (base: number, i: number) => [...at(base, i), ...v128(SIMD.load), 4, 0];
 const fLoad = (base: number, i: number) => [...at(base, i), OP.f32Load, 2, 0];
 
-/**
- * `for (i = from; i < to; i += step) body` over byte offsets in local `i`; `to` is a local.
- * The caller sets `i` first.
- */
-const forLoop = (i: number, to: number, step: number, body: number[]) => [
+/** `while (i < to) body` for locals `i` and `to` (unsigned); `body` advances `i`. */
+const whileBelow = (i: number, to: number, body: number[]) => [
   OP.block, T.void, OP.loop, T.void,
   ...get(i), ...get(to), OP.i32GeU, OP.brIf, 1,
   ...body,
-  ...get(i), OP.i32Const, ...uleb(step), OP.i32Add, ...set(i),
   OP.br, 0, OP.end, OP.end,
 ];
+/** `local[i] += local[by]`, or `+= step` for a constant. */
+const addTo = (i: number, step: number) => [...get(i), OP.i32Const, ...uleb(step), OP.i32Add, ...set(i)];
+const addLocal = (i: number, by: number) => [...get(i), ...get(by), OP.i32Add, ...set(i)];
+/** `for (; i < to; i += step) body` over byte offsets in local `i`; the caller sets `i` first. */
+const forLoop = (i: number, to: number, step: number, body: number[]) => whileBelow(i, to, [...body, ...addTo(i, step)]);
 
 /** `end4 = (n & ~3) << 2; end = n << 2; i = 0` for locals (n, i, end4, end). */
 const bounds = (n: number, i: number, end4: number, end: number) => [
@@ -111,21 +115,51 @@ function axpyBody(): number[] {
   return [...locals, ...code];
 }
 
+/**
+ * transpose(src, dst, rows, cols): `dst [cols, rows] = srcᵀ` for a row-major `src [rows, cols]`,
+ * in 16×16 tiles so both sides stay in cache. Locals i0=4, j0=5, i=6, iend=7, jend=8, s=9, d=10,
+ * send=11, rows4=12 (i32).
+ */
+function transposeBody(): number[] {
+  const [src, dst, rows, cols, i0, j0, i, iend, jend, s, d, send, rows4] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const TILE = 16;
+  /** `local[to] = min(local[from] + TILE, local[limit])`. */
+  const tileEnd = (from: number, limit: number, to: number) => [
+    ...get(from), OP.i32Const, ...uleb(TILE), OP.i32Add, ...get(limit),
+    ...get(from), OP.i32Const, ...uleb(TILE), OP.i32Add, ...get(limit), OP.i32LtU, OP.select, ...set(to),
+  ];
+  /** `base + ((a·b + c) << 2)` for locals. */
+  const addr = (base: number, a: number, b: number, c: number) => [...get(base), ...get(a), ...get(b), OP.i32Mul, ...get(c), OP.i32Add, OP.i32Const, 2, OP.i32Shl, OP.i32Add];
+  const row = [
+    ...addr(src, i, cols, j0), ...set(s),
+    ...addr(dst, j0, rows, i), ...set(d),
+    ...addr(src, i, cols, jend), ...set(send),
+    ...whileBelow(s, send, [...get(d), ...get(s), OP.f32Load, 2, 0, OP.f32Store, 2, 0, ...addTo(s, 4), ...addLocal(d, rows4)]),
+    ...addTo(i, 1),
+  ];
+  const tile = [...tileEnd(j0, cols, jend), ...get(i0), ...set(i), ...whileBelow(i, iend, row), ...addTo(j0, TILE)];
+  const band = [...tileEnd(i0, rows, iend), OP.i32Const, 0, ...set(j0), ...whileBelow(j0, cols, tile), ...addTo(i0, TILE)];
+  const locals = vec([[9, T.i32]].map(([c, t]) => [...uleb(c!), t!]));
+  const code = [...get(rows), OP.i32Const, 2, OP.i32Shl, ...set(rows4), OP.i32Const, 0, ...set(i0), ...whileBelow(i0, rows, band), OP.end];
+  return [...locals, ...code];
+}
+
 /** The module's bytes; `shared` for the threaded build's shared memory. */
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const types = vec([
     [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.i32], [T.f32], [T.f32], [T.f32]]), 0],
     [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.f32]]), 0],
+    [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.i32]]), 0],
   ]);
   // env.memory: at least 1 page, at most 65536 (4 GiB), shared or not.
   const memory = [...str('env'), ...str('memory'), 0x02, shared ? 0x03 : 0x01, ...uleb(1), ...uleb(65536)];
-  const bodies = [momentumBody(), axpyBody()].map((b) => [...uleb(b.length), ...b]);
+  const bodies = [momentumBody(), axpyBody(), transposeBody()].map((b) => [...uleb(b.length), ...b]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, types),
     ...section(2, vec([memory])),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...str('momentum'), 0x00, 0], [...str('axpy'), 0x00, 1]])),
+    ...section(3, vec([[0], [1], [2]])),
+    ...section(7, vec([[...str('momentum'), 0x00, 0], [...str('axpy'), 0x00, 1], [...str('transpose'), 0x00, 2]])),
     ...section(10, vec(bodies)),
   ]);
 }
@@ -133,6 +167,7 @@ function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
 export interface HeapKernels {
   momentum(p: number, buf: number, g: number, n: number, mu: number, b: number, a: number): void;
   axpy(y: number, x: number, n: number, a: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();

@@ -55,3 +55,13 @@ export function heapRewritten(t: tf.Tensor): void {
   backend.wasm.tfjs.disposeData(info.id);
   backend.wasm.tfjs.registerTensor(info.id, t.size, info.memoryOffset);
 }
+
+/**
+ * A new float32 backend tensor of `shape` with uninitialised memory, and its byte offset on the
+ * heap, for a kernel that fills all of it (tfjs-wasm's own kernels allocate their outputs so).
+ */
+export function heapAlloc(shape: readonly number[]): { tensor: tf.Tensor; offset: number } {
+  const backend = tf.backend() as unknown as WasmBackend & { makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo };
+  const info = backend.makeOutput([...shape], 'float32');
+  return { tensor: tf.engine().makeTensorFromTensorInfo(info), offset: backend.getMemoryOffset(info.dataId) };
+}

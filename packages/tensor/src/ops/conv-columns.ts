@@ -17,6 +17,7 @@
  * through a map from column entries to input offsets made once per geometry.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { transpose2d } from './fast-transpose.js';
 import { heapView } from '../heap.js';
 import { outSize, type Conv2dAttrs } from './conv.js';
 
@@ -127,7 +128,7 @@ export function columnsConv(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | n
 
 /** dL/dinput `[N, C, H, W]` from `grad [N, O, Ho, Wo]`, inside the caller's `tf.tidy`. */
 export function columnsConvInputGrad(grad: tf.Tensor, weight: tf.Tensor, g: Columns): tf.Tensor4D {
-  const dcols = tf.matMul(tf.transpose(tf.reshape(weight, [g.o, weight.size / g.o])), gradT(grad, g));
+  const dcols = tf.matMul(transpose2d(tf.reshape(weight, [g.o, weight.size / g.o])), gradT(grad, g));
   const at = sources(g);
   const src = heapView(dcols)!;
   const out = new Float32Array(g.n * g.c * g.h.size * g.w.size);

@@ -10,6 +10,7 @@
  * (conv-input-grad-strided.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { transpose2d } from './fast-transpose.js';
 import { Tensor } from '../tensor.js';
 import { isEmptyConv, pointConvAsMatMul, toNCHW, toNHWC, type Conv2dAttrs } from './conv.js';
 import { oneWindow, windowConvInputGrad } from './conv-window.js';
@@ -40,7 +41,7 @@ function flippedSwapped(w: tf.Tensor): tf.Tensor4D {
   const [o, c, kh, kw] = w.shape as [number, number, number, number];
   const taps = kh * kw;
   const flipped = tf.matMul(tf.reshape(w, [o * c, taps]), tf.tensor2d(exchangeMatrix(taps), [taps, taps]));
-  return tf.reshape(tf.transpose(flipped), [kh, kw, o, c]);
+  return tf.reshape(transpose2d(flipped), [kh, kw, o, c]);
 }
 
 /** dL/dinput `[N, C, H, W]` of `conv2d(input, weight)` from `g [N, O, Ho, Wo]`; groups 1, not recorded. */

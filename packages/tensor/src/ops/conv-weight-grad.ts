@@ -14,6 +14,7 @@
  * the input's columns (conv-columns.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { transpose2d } from './fast-transpose.js';
 import { Tensor } from '../tensor.js';
 import { isEmptyConv, type Conv2dAttrs } from './conv.js';
 import { oneWindow, windowConvWeightGrad } from './conv-window.js';
@@ -51,13 +52,13 @@ export function conv2dWeightGradFast(g: Tensor, input: Tensor, weightShape: read
   const data = tf.tidy(() => {
     if (win) return windowConvWeightGrad(g._data, input._data, weightShape, win);
     if (cols) return columnsConvWeightGrad(g._data, input._data, cols);
-    const xs = tf.reshape(tf.transpose(tf.reshape(input._data, [n, c * h * w])), [c, h, w, n]) as tf.Tensor4D;
-    const gs = tf.reshape(tf.transpose(tf.reshape(g._data, [n * o, ho * wo])), [ho, wo, n, o]) as tf.Tensor4D;
+    const xs = tf.reshape(transpose2d(tf.reshape(input._data, [n, c * h * w])), [c, h, w, n]) as tf.Tensor4D;
+    const gs = tf.reshape(transpose2d(tf.reshape(g._data, [n * o, ho * wo])), [ho, wo, n, o]) as tf.Tensor4D;
     const [ph, pw] = conv2dWeightGradPadding([ho, wo], [h, w], [kh, kw], a);
     const pad = [[0, 0], ph, pw, [0, 0]] as tf.backend_util.ExplicitPadding;
     let gw = tf.conv2d(xs, gs, dilation, pad, 'NHWC', stride); // [C, kh', kw', O], kh' >= kh
     if (gw.shape[1] !== kh || gw.shape[2] !== kw) gw = tf.slice(gw, [0, 0, 0, 0], [c, kh, kw, o]);
-    return tf.reshape(tf.transpose(tf.reshape(gw, [c * kh * kw, o])), [o, c, kh, kw]);
+    return tf.reshape(transpose2d(tf.reshape(gw, [c * kh * kw, o])), [o, c, kh, kw]);
   });
   return new Tensor(data);
 }

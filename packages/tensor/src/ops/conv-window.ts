@@ -18,6 +18,7 @@
  * The forward's `W_T` is cached on the weight's storage until it is written (the backward reuses it).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { transpose2d } from './fast-transpose.js';
 import { heapView } from '../heap.js';
 import type { Tensor } from '../tensor.js';
 import { outSize, type Conv2dAttrs } from './conv.js';
@@ -104,8 +105,8 @@ function patches(x: tf.Tensor, win: Window): tf.Tensor2D {
 export function windowConv(x: tf.Tensor, weight: Tensor, bias: tf.Tensor | null, win: Window): tf.Tensor4D {
   const [n] = x.shape as [number];
   const o = weight.shape[0]!;
-  const yt = tf.matMul(landingWeight(weight, win), tf.transpose(patches(x, win)));
-  const y = tf.transpose(yt);
+  const yt = tf.matMul(landingWeight(weight, win), transpose2d(patches(x, win)));
+  const y = transpose2d(yt);
   return tf.reshape(bias ? tf.add(y, bias) : y, [n, o, 1, 1]);
 }
 
@@ -113,8 +114,8 @@ export function windowConv(x: tf.Tensor, weight: Tensor, bias: tf.Tensor | null,
 export function windowConvInputGrad(g: tf.Tensor, weight: Tensor, inputShape: readonly number[], win: Window): tf.Tensor4D {
   const [n, c, h, w] = inputShape as [number, number, number, number];
   const o = weight.shape[0]!;
-  const dpt = tf.matMul(tf.transpose(landingWeight(weight, win)), tf.transpose(tf.reshape(g, [n, o])));
-  const under = tf.reshape(tf.transpose(dpt), [n, c, win.h.count, win.w.count]);
+  const dpt = tf.matMul(transpose2d(landingWeight(weight, win)), transpose2d(tf.reshape(g, [n, o])));
+  const under = tf.reshape(transpose2d(dpt), [n, c, win.h.count, win.w.count]);
   return tf.pad(under, [
     [0, 0],
     [0, 0],
@@ -127,8 +128,8 @@ export function windowConvInputGrad(g: tf.Tensor, weight: Tensor, inputShape: re
 export function windowConvWeightGrad(g: tf.Tensor, x: tf.Tensor, weightShape: readonly number[], win: Window): tf.Tensor4D {
   const [o, c, kh, kw] = weightShape as [number, number, number, number];
   const n = x.shape[0]!;
-  const dwt = tf.matMul(tf.transpose(tf.reshape(g, [n, o])), patches(x, win));
+  const dwt = tf.matMul(transpose2d(tf.reshape(g, [n, o])), patches(x, win));
   if (allTaps(win)) return tf.reshape(dwt, [o, c, kh, kw]);
   const t = win.h.count * win.w.count;
-  return tf.reshape(tf.matMul(tf.reshape(dwt, [o * c, t]), tf.transpose(selection(win))), [o, c, kh, kw]);
+  return tf.reshape(tf.matMul(tf.reshape(dwt, [o * c, t]), transpose2d(selection(win))), [o, c, kh, kw]);
 }

@@ -12,6 +12,7 @@
  * The backward formulas (in `@flint/autograd`) are convolutions again, built from this op.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { transposeLast2 } from './fast-transpose.js';
 import { record, willRecord } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { shapeStr } from './util.js';
@@ -110,14 +111,14 @@ export function toNHWC(x: tf.Tensor): tf.Tensor4D {
   const [n, c, h, w] = x.shape as [number, number, number, number];
   // tfjs-wasm's Transpose divides by zero on an empty tensor.
   if (x.size === 0) return tf.zeros([n, h, w, c]);
-  return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(x, [n, c, h * w]), [0, 2, 1]), [n, h, w, c]));
+  return tf.tidy(() => tf.reshape(transposeLast2(tf.reshape(x, [n, c, h * w])), [n, h, w, c]));
 }
 
 /** `[N, H, W, C]` → `[N, C, H, W]`. */
 export function toNCHW(x: tf.Tensor): tf.Tensor4D {
   const [n, h, w, c] = x.shape as [number, number, number, number];
   if (x.size === 0) return tf.zeros([n, c, h, w]);
-  return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(x, [n, h * w, c]), [0, 2, 1]), [n, c, h, w]));
+  return tf.tidy(() => tf.reshape(transposeLast2(tf.reshape(x, [n, h * w, c])), [n, c, h, w]));
 }
 
 /** PyTorch's weight `[O, I, kh, kw]` → tfjs's filter `[kh, kw, I, O]`. */

@@ -11,6 +11,7 @@
  * The backward (`@flint/autograd`) needs no weight transpose at all: dX = G·W, dW = Gᵀ·X.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { transpose2d } from './fast-transpose.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
@@ -36,9 +37,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     const x2 = tf.reshape(x._data, [rows, inF]);
     let y: tf.Tensor;
     if (training && rows * (inF + outF) < inF * outF) {
-      y = tf.transpose(matMulFresh(weight._data, tf.transpose(x2)));
+      y = transpose2d(matMulFresh(weight._data, transpose2d(x2)));
     } else {
-      const wT = weight._kept && !training ? weight._derivedData('linear.wT', (w) => tf.transpose(w)) : tf.transpose(weight._data);
+      const wT = weight._kept && !training ? weight._derivedData('linear.wT', (w) => transpose2d(w)) : transpose2d(weight._data);
       y = matMulFresh(x2, wT);
     }
     return tf.reshape(bias ? tf.add(y, bias._data) : y, [...x.shape.slice(0, -1), outF]);
