@@ -1,19 +1,21 @@
 /**
- * @internal Two fused in-place update loops on the tfjs-wasm heap, as a tiny WebAssembly SIMD
- * module that imports tfjs-wasm's own memory. tfjs-wasm has no kernel that updates a tensor in
- * place or fuses `a·x + y`, so an optimizer step is four kernel passes per parameter, each
- * writing a new tensor; these loops do it in one pass, without allocating:
+ * @internal Loops tfjs-wasm lacks, on its heap, as a tiny WebAssembly SIMD module that imports
+ * tfjs-wasm's own memory. tfjs-wasm has no kernel that updates a tensor in place or fuses
+ * `a·x + y`, so an optimizer step is four kernel passes per parameter, each writing a new tensor;
+ * the two updates here do it in one pass, without allocating:
  *
  * - `momentum(p, buf, g, n, μ, b, a)`: `buf = μ·buf + b·g; p = p + a·buf` (SGD with momentum:
  *   `a = -lr`, `b = 1 - dampening`);
- * - `axpy(y, x, n, a)`: `y = y + a·x`.
+ * - `axpy(y, x, n, a)`: `y = y + a·x`;
+ * - `transpose(src, dst, rows, cols)`: a tiled matrix transpose (tfjs-wasm's Transpose is 3–5×
+ *   slower on weight-sized and activation-sized matrices).
  *
  * Pointers are byte offsets into the heap, `n` counts float32 elements. Every product and sum is
  * rounded as tfjs's separate Multiply and Add kernels round it (WASM has no fused multiply-add),
  * so the results are bit-identical to the kernel passes they replace.
  *
- * The module is assembled here from its instructions (no binary is fetched): for each function,
- * a 4-lane loop over `n & ~3` elements, then a scalar loop over the rest.
+ * The module is assembled here from its instructions (no binary is fetched): for the updates, a
+ * 4-lane loop over `n & ~3` elements, then a scalar loop over the rest.
  */
 
 /** WebAssembly opcodes used below. */
@@ -117,12 +119,13 @@ function axpyBody(): number[] {
 
 /**
  * transpose(src, dst, rows, cols): `dst [cols, rows] = srcᵀ` for a row-major `src [rows, cols]`,
- * in 16×16 tiles so both sides stay in cache. Locals i0=4, j0=5, i=6, iend=7, jend=8, s=9, d=10,
- * send=11, rows4=12 (i32).
+ * in 8×8 tiles so both sides stay in cache (16×16 tiles thrash L1 when a stride is a multiple of
+ * 4 KiB: 3× slower on `[4096, 64]`). Locals i0=4, j0=5, i=6, iend=7, jend=8, s=9, d=10, send=11,
+ * rows4=12 (i32).
  */
 function transposeBody(): number[] {
   const [src, dst, rows, cols, i0, j0, i, iend, jend, s, d, send, rows4] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-  const TILE = 16;
+  const TILE = 8;
   /** `local[to] = min(local[from] + TILE, local[limit])`. */
   const tileEnd = (from: number, limit: number, to: number) => [
     ...get(from), OP.i32Const, ...uleb(TILE), OP.i32Add, ...get(limit),

@@ -13,14 +13,14 @@
  * left or packs only the `|T| / taps` part of it:
  * - forward:      `yᵀ [O, N]     = W_T [O, K'] · Pᵀ [K', N]`
  * - input grad:   `dPᵀ [K', N]   = W_Tᵀ [K', O] · gᵀ [O, N]` (one 2-D transpose of `W_T`), put back under the window
- * - weight grad:  `dW_T [O, K']  = gᵀ [O, N] · P [N, K']`, spread to all taps (on the heap, or by the
- *   selection's transpose)
+ * - weight grad:  `dW_T [O, K']  = gᵀ [O, N] · P [N, K']`, spread to all taps by the selection's
+ *   transpose (writing the zeros dominates: a spread on the heap measured the same)
  *
  * The forward's `W_T` is cached on the weight's storage until it is written (the backward reuses it).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { transpose2d } from './fast-transpose.js';
-import { heapAlloc, heapView } from '../heap.js';
+import { heapView } from '../heap.js';
 import type { Tensor } from '../tensor.js';
 import { outSize, type Conv2dAttrs } from './conv.js';
 
@@ -80,40 +80,20 @@ function landingWeight(weight: Tensor, win: Window): tf.Tensor2D {
   if (allTaps(win)) return tf.reshape(weight._data, [o, c * t]);
   return weight._derivedData(key(win), (w) => {
     const heap = heapView(w);
-    if (heap) return tf.tensor2d(gatherTaps(heap, o * c, win), [o, c * t]);
+    if (heap) return tf.tensor2d(gatherTaps(heap as Float32Array, o * c, win), [o, c * t]);
     return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(w, [o * c, win.kh * win.kw]), selection(win)), [o, c * t]));
   }) as tf.Tensor2D;
 }
 
-/** For each landing tap, in order, its index among the `kh·kw` taps. */
-const landingIndex = (win: Window): Int32Array =>
-  Int32Array.from({ length: win.h.count * win.w.count }, (_, k) => (win.h.first + Math.floor(k / win.w.count)) * win.kw + win.w.first + (k % win.w.count));
-
-/**
- * On WASM, `[planes, |T|]` spread to `[planes, kh·kw]` (zeros on the other taps) on the heap: the
- * selection matMul is an outer product of 1-wide operands there (~2 GFLOP/s). `null` elsewhere.
- */
-function spreadTaps(x: tf.Tensor, planes: number, win: Window): tf.Tensor | null {
-  if (!heapView(x)) return null;
-  const taps = win.kh * win.kw;
-  const t = win.h.count * win.w.count;
-  const at = landingIndex(win);
-  const out = heapAlloc([planes, taps]);
-  // Views after the allocation (growing the heap detaches older ones).
-  const src = heapView(x)!;
-  const dst = heapView(out.tensor)!;
-  dst.fill(0);
-  for (let p = 0; p < planes; p++) for (let k = 0; k < t; k++) dst[p * taps + at[k]!] = src[p * t + k]!;
-  return out.tensor;
-}
-
 /** On WASM, the landing taps of each `[kh, kw]` filter plane read straight from the heap. */
-function gatherTaps(src: ArrayLike<number>, planes: number, win: Window): Float32Array {
+function gatherTaps(src: Float32Array, planes: number, win: Window): Float32Array {
   const taps = win.kh * win.kw;
   const t = win.h.count * win.w.count;
-  const at = landingIndex(win);
+  const at = Int32Array.from({ length: t }, (_, k) => (win.h.first + Math.floor(k / win.w.count)) * win.kw + win.w.first + (k % win.w.count));
   const out = new Float32Array(planes * t);
-  for (let p = 0; p < planes; p++) for (let k = 0; k < t; k++) out[p * t + k] = src[p * taps + at[k]!]!;
+  for (let k = 0; k < t; k++) {
+    for (let p = 0, to = k, from = at[k]!; p < planes; p++, to += t, from += taps) out[to] = src[from]!;
+  }
   return out;
 }
 
@@ -154,6 +134,5 @@ export function windowConvWeightGrad(g: tf.Tensor, x: tf.Tensor, weightShape: re
   const dwt = tf.matMul(transpose2d(tf.reshape(g, [n, o])), patches(x, win));
   if (allTaps(win)) return tf.reshape(dwt, [o, c, kh, kw]);
   const t = win.h.count * win.w.count;
-  const planes = tf.reshape(dwt, [o * c, t]);
-  return tf.reshape(spreadTaps(planes, o * c, win) ?? tf.matMul(planes, transpose2d(selection(win))), [o, c, kh, kw]);
+  return tf.reshape(tf.matMul(tf.reshape(dwt, [o * c, t]), transpose2d(selection(win))), [o, c, kh, kw]);
 }

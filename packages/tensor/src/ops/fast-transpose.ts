@@ -1,7 +1,7 @@
 /**
  * @internal Matrix transposes on WASM through a tiled heap kernel (`heap-kernels.ts`): tfjs-wasm's
  * Transpose walks the output in order and strides through the input, ~3–5 ns per element on a
- * weight-sized matrix; the 16×16 tiles keep both sides in cache. The values are copied bit for
+ * weight-sized matrix; the 8×8 tiles keep both sides in cache. The values are copied bit for
  * bit. Off WASM (or without WebAssembly SIMD) these are `tf.transpose`.
  */
 import * as tf from '@tensorflow/tfjs-core';
