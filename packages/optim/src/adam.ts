@@ -9,7 +9,7 @@
  *
  * https://pytorch.org/docs/1.13/generated/torch.optim.Adam.html
  */
-import { zerosLike, type Tensor } from '@flint/tensor';
+import { _adamUpdate_ as adamUpdate_, zerosLike, type Tensor } from '@flint/tensor';
 import { Optimizer, ownState, type ParamGroup, type Params, type StateSpec } from './optimizer.js';
 import { checkBetas, checkFlag, checkNumber, nonNegative } from './validation.js';
 
@@ -63,6 +63,9 @@ export function adamUpdate(p: Tensor, state: Record<string, unknown>, group: Ada
   const step = (state.step = (state.step as number) + 1);
   const expAvg = state.exp_avg as Tensor;
   const expAvgSq = state.exp_avg_sq as Tensor;
+  // Without amsgrad, maximize or L2 decay: one fused pass on WASM.
+  const plain = !amsgrad && !maximize && (decoupled || weightDecay === 0);
+  if (plain && adamUpdate_(p, expAvg, expAvgSq, p._grad!, { lr, beta1, beta2, eps, step, decoupledDecay: decoupled ? weightDecay : 0 })) return;
   let g = maximize ? p._grad!.neg() : p._grad!;
   if (!decoupled && weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
   expAvg.copy_(expAvg.mul(beta1).add(g, { alpha: 1 - beta1 }));

@@ -2,11 +2,12 @@
  * @internal Loops tfjs-wasm lacks, on its heap, as a tiny WebAssembly SIMD module that imports
  * tfjs-wasm's own memory. tfjs-wasm has no kernel that updates a tensor in place or fuses
  * `a·x + y`, so an optimizer step is four kernel passes per parameter, each writing a new tensor;
- * the two updates here do it in one pass, without allocating:
+ * the updates here do it in one pass, without allocating:
  *
  * - `momentum(p, buf, g, n, μ, b, a)`: `buf = μ·buf + b·g; p = p + a·buf` (SGD with momentum:
  *   `a = -lr`, `b = 1 - dampening`);
  * - `axpy(y, x, n, a)`: `y = y + a·x`;
+ * - `adam(…)`: Adam's and AdamW's step (below);
  * - `transpose(src, dst, rows, cols)`: a tiled matrix transpose (tfjs-wasm's Transpose is 3–5×
  *   slower on weight-sized and activation-sized matrices).
  *
@@ -38,11 +39,13 @@ const OP = {
   i32LtU: 0x49,
   i32Mul: 0x6c,
   select: 0x1b,
+  f32Sqrt: 0x91,
   f32Add: 0x92,
   f32Mul: 0x94,
+  f32Div: 0x95,
   simd: 0xfd,
 } as const;
-const SIMD = { load: [0x00], store: [0x0b], splat: [0x13], add: [0xe4, 0x01], mul: [0xe6, 0x01] } as const;
+const SIMD = { load: [0x00], store: [0x0b], splat: [0x13], sqrt: [0xe3, 0x01], add: [0xe4, 0x01], mul: [0xe6, 0x01], div: [0xe7, 0x01] } as const;
 const T = { i32: 0x7f, f32: 0x7d, v128: 0x7b, func: 0x60, void: 0x40 } as const;
 
 const uleb = (v: number): number[] => {
@@ -118,6 +121,40 @@ function axpyBody(): number[] {
 }
 
 /**
+ * adam(p, m, v, g, n, β1, 1-β1, β2, 1-β2, √(1-β2ᵗ), ε, -lr/(1-β1ᵗ), decay), in PyTorch's order of
+ * operations: `m = m·β1 + g·(1-β1); v = v·β2 + (g·(1-β2))·g;
+ * p = p·decay + (m / (√v / √(1-β2ᵗ) + ε))·(-lr/(1-β1ᵗ))` (`decay = 1 - lr·λ` for AdamW, else 1).
+ * Params 5–12 are f32; locals i=13, end4=14, end=15 (i32), 16–23 the splatted params, g=24, m=25,
+ * v=26 (v128), and 27–29 their scalar forms (f32).
+ */
+function adamBody(): number[] {
+  const [p, m, v, g, n, i, end4, end] = [0, 1, 2, 3, 4, 13, 14, 15];
+  const param = (k: number) => 5 + k; // b1, omb1, b2, omb2, bc2, eps, neg, decay
+  /** One element (`lanes` 4 at a time through v128 locals, else f32) of the update. */
+  const step = (lanes: boolean) => {
+    const x = lanes ? { g: 24, m: 25, v: 26 } : { g: 27, m: 28, v: 29 };
+    const k = (j: number) => get(lanes ? 16 + j : param(j));
+    const op = (simd: readonly number[], scalar: number) => (lanes ? v128(simd) : [scalar]);
+    const [mul, add, div, sqrt] = [op(SIMD.mul, OP.f32Mul), op(SIMD.add, OP.f32Add), op(SIMD.div, OP.f32Div), op(SIMD.sqrt, OP.f32Sqrt)];
+    const load = (base: number) => (lanes ? vLoad(base, i) : fLoad(base, i));
+    const store = lanes ? [...v128(SIMD.store), 4, 0] : [OP.f32Store, 2, 0];
+    return [
+      ...load(g), ...set(x.g),
+      ...load(m), ...k(0), ...mul, ...get(x.g), ...k(1), ...mul, ...add, ...set(x.m),
+      ...at(m, i), ...get(x.m), ...store,
+      ...load(v), ...k(2), ...mul, ...get(x.g), ...k(3), ...mul, ...get(x.g), ...mul, ...add, ...set(x.v),
+      ...at(v, i), ...get(x.v), ...store,
+      ...at(p, i), ...load(p), ...k(7), ...mul,
+      ...get(x.m), ...get(x.v), ...sqrt, ...k(4), ...div, ...k(5), ...add, ...div, ...k(6), ...mul, ...add, ...store,
+    ];
+  };
+  const splats = Array.from({ length: 8 }, (_, j) => [...get(param(j)), ...v128(SIMD.splat), ...set(16 + j)]).flat();
+  const locals = vec([[3, T.i32], [11, T.v128], [3, T.f32]].map(([c, t]) => [...uleb(c!), t!]));
+  const code = [...splats, ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, step(true)), ...forLoop(i, end, 4, step(false)), OP.end];
+  return [...locals, ...code];
+}
+
+/**
  * transpose(src, dst, rows, cols): `dst [cols, rows] = srcᵀ` for a row-major `src [rows, cols]`,
  * in 8×8 tiles so both sides stay in cache (16×16 tiles thrash L1 when a stride is a multiple of
  * 4 KiB: 3× slower on `[4096, 64]`). Locals i0=4, j0=5, i=6, iend=7, jend=8, s=9, d=10, send=11,
@@ -153,16 +190,17 @@ function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
     [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.i32], [T.f32], [T.f32], [T.f32]]), 0],
     [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.f32]]), 0],
     [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.i32]]), 0],
+    [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.i32], [T.i32], ...Array(8).fill([T.f32])]), 0],
   ]);
   // env.memory: at least 1 page, at most 65536 (4 GiB), shared or not.
   const memory = [...str('env'), ...str('memory'), 0x02, shared ? 0x03 : 0x01, ...uleb(1), ...uleb(65536)];
-  const bodies = [momentumBody(), axpyBody(), transposeBody()].map((b) => [...uleb(b.length), ...b]);
+  const bodies = [momentumBody(), axpyBody(), transposeBody(), adamBody()].map((b) => [...uleb(b.length), ...b]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, types),
     ...section(2, vec([memory])),
-    ...section(3, vec([[0], [1], [2]])),
-    ...section(7, vec([[...str('momentum'), 0x00, 0], [...str('axpy'), 0x00, 1], [...str('transpose'), 0x00, 2]])),
+    ...section(3, vec([[0], [1], [2], [3]])),
+    ...section(7, vec([[...str('momentum'), 0x00, 0], [...str('axpy'), 0x00, 1], [...str('transpose'), 0x00, 2], [...str('adam'), 0x00, 3]])),
     ...section(10, vec(bodies)),
   ]);
 }
@@ -171,6 +209,7 @@ export interface HeapKernels {
   momentum(p: number, buf: number, g: number, n: number, mu: number, b: number, a: number): void;
   axpy(y: number, x: number, n: number, a: number): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  adam(p: number, m: number, v: number, g: number, n: number, b1: number, omb1: number, b2: number, omb2: number, bc2: number, eps: number, neg: number, decay: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();

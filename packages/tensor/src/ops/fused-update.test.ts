@@ -1,7 +1,7 @@
 /** The fused in-place optimizer updates on the WASM heap: same bits as the kernel ops, and views alias. */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { _axpy_ as axpy_, _momentumUpdate_ as momentumUpdate_, manualSeed, randn, setBackend, tensor, Tensor } from '../index.js';
+import { _adamUpdate_ as adamUpdate_, _axpy_ as axpy_, _momentumUpdate_ as momentumUpdate_, manualSeed, randn, setBackend, tensor, Tensor } from '../index.js';
 
 const bits = (t: Tensor) => [...new Uint32Array(new Float32Array(t.contiguous().tolist() as never).buffer)];
 const same = (a: Tensor, b: Tensor) => expect(bits(a.flatten())).toEqual(bits(b.flatten()));
@@ -28,6 +28,25 @@ describe('momentumUpdate_ and axpy_ (WASM)', () => {
     const want = q.add(g, { alpha: -lr });
     expect(axpy_(q, g, -lr)).toBe(true);
     same(q, want);
+  });
+
+  it.each([
+    ['Adam, 1 003 elements (lanes and a tail)', 0],
+    ['AdamW, 1 003 elements', 0.1],
+  ] as const)('adamUpdate_, %s: bit-identical to the ops of the step', (_name, decay) => {
+    manualSeed(9);
+    const [p, m, g] = [randn([17, 59]), randn([17, 59]), randn([17, 59])];
+    const v = randn([17, 59]).abs();
+    const [lr, beta1, beta2, eps, step] = [0.01, 0.9, 0.999, 1e-8, 3];
+    const wantM = m.mul(beta1).add(g, { alpha: 1 - beta1 });
+    const wantV = v.mul(beta2).add(g.mul(1 - beta2).mul(g));
+    const denom = wantV.sqrt().div(Math.sqrt(1 - beta2 ** step)).add(eps);
+    const base = decay !== 0 ? p.mul(1 - lr * decay) : p;
+    const wantP = base.add(wantM.div(denom).mul(-(lr / (1 - beta1 ** step))));
+    expect(adamUpdate_(p, m, v, g, { lr, beta1, beta2, eps, step, decoupledDecay: decay })).toBe(true);
+    same(m, wantM);
+    same(v, wantV);
+    same(p, wantP);
   });
 
   it('writes through to views of the updated tensor, and leaves values computed before alone', () => {

@@ -52,3 +52,34 @@ export function axpy_(y: Tensor, x: Tensor, alpha: number): boolean {
   y._wroteInPlace();
   return true;
 }
+
+/** Adam's hyperparameters for one step `t` (PyTorch's names). */
+export interface AdamStep {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  step: number;
+  /** AdamW's decoupled weight decay λ (the parameter is scaled by `1 - lr·λ` first); 0 for Adam. */
+  decoupledDecay: number;
+}
+
+/**
+ * Adam or AdamW, in place, in PyTorch's order of operations:
+ * `m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; param = param·(1-lr·λ) - lr/(1-β1ᵗ) · m / (√v / √(1-β2ᵗ) + ε)`.
+ */
+export function adamUpdate_(param: Tensor, expAvg: Tensor, expAvgSq: Tensor, grad: Tensor, h: AdamStep): boolean {
+  const memory = heapMemory();
+  const kernels = memory && heapKernels(memory);
+  if (!kernels || !fusible([param, expAvg, expAvgSq, grad])) return false;
+  const g = readOffset(grad);
+  const p = g === null ? null : param._heapForWrite('adamUpdate_');
+  const m = p === null ? null : expAvg._heapForWrite('adamUpdate_');
+  const v = m === null ? null : expAvgSq._heapForWrite('adamUpdate_');
+  if (g === null || p === null || m === null || v === null) return false;
+  const { lr, beta1, beta2, eps, step } = h;
+  const decay = h.decoupledDecay !== 0 ? 1 - lr * h.decoupledDecay : 1;
+  kernels.adam(p, m, v, g, param.numel(), beta1, 1 - beta1, beta2, 1 - beta2, Math.sqrt(1 - beta2 ** step), eps, -(lr / (1 - beta1 ** step)), decay);
+  for (const t of [param, expAvg, expAvgSq]) t._wroteInPlace();
+  return true;
+}

@@ -1,12 +1,12 @@
 /**
- * SGD's fused in-place step on WASM (one pass per parameter): the same bits as PyTorch's update
- * written out with out-of-place ops, and PyTorch's in-place meaning: views of a parameter see the
- * step, a graph that saved a parameter refuses to run backward after it.
+ * The fused in-place steps of SGD, Adam and AdamW on WASM (one pass per parameter): the same bits
+ * as the update written out with out-of-place ops, and PyTorch's in-place meaning: views of a
+ * parameter see the step, a graph that saved a parameter refuses to run backward after it.
  */
 import { describe, expect, it } from 'vitest';
 import { manualSeed, randint, randn, tensor, type Tensor } from '@flint/tensor';
 import { F, Linear, ReLU, Sequential } from '@flint/nn';
-import { SGD } from './index.js';
+import { Adam, AdamW, SGD, type Optimizer } from './index.js';
 
 const bits = (t: Tensor) => [...new Uint32Array(new Float32Array(t.flatten().tolist() as number[]).buffer)];
 
@@ -83,5 +83,45 @@ describe('SGD on WASM, fused', () => {
     p.grad = randn([4]);
     opt.step();
     expect(() => y.backward()).toThrow(/modified by an inplace operation/);
+  });
+});
+
+describe('Adam and AdamW on WASM, fused', () => {
+  // `maximize` with negated gradients takes the unfused ops, with the same values.
+  it.each([
+    ['Adam', (ps: Tensor[], maximize: boolean) => new Adam(ps, { lr: 0.01, maximize })],
+    ['Adam, betas (0.8, 0.99), eps 1e-6', (ps: Tensor[], maximize: boolean) => new Adam(ps, { lr: 0.02, betas: [0.8, 0.99], eps: 1e-6, maximize })],
+    ['AdamW, weight decay 0.1', (ps: Tensor[], maximize: boolean) => new AdamW(ps, { lr: 0.01, weightDecay: 0.1, maximize })],
+  ] as const)('%s: an MLP trains bit for bit as with the unfused ops', (_name, make) => {
+    const setup = (fused: boolean) => {
+      manualSeed(5);
+      const model = new Sequential(new Linear(8, 16), new ReLU(), new Linear(16, 3));
+      return { model, fused, opt: make(model.parameters(), !fused) as Optimizer };
+    };
+    const runs = [setup(true), setup(false)];
+    const x = randn([16, 8]);
+    const y = randint(0, 3, [16]);
+    for (let i = 0; i < 4; i++) {
+      for (const { model, fused, opt } of runs) {
+        opt.zeroGrad();
+        F.crossEntropy(model(x) as Tensor, y).backward();
+        if (!fused) for (const p of model.parameters()) p.grad = p.grad!.neg();
+        opt.step();
+      }
+      const [a, b] = runs.map((r) => r.model.parameters());
+      a!.forEach((p, j) => expect(bits(p.detach()), `step ${i}, parameter ${j}`).toEqual(bits(b![j]!.detach())));
+    }
+    const [sa, sb] = runs.map((r) => r.opt.stateDict().state[0] as { exp_avg: Tensor; exp_avg_sq: Tensor; step: unknown });
+    expect(bits(sa!.exp_avg)).toEqual(bits(sb!.exp_avg));
+    expect(bits(sa!.exp_avg_sq)).toEqual(bits(sb!.exp_avg_sq));
+  });
+
+  it('one step by hand: the first Adam step moves each weight by lr against its gradient sign', () => {
+    const p = tensor([1, -2, 3], { requiresGrad: true });
+    const opt = new Adam([p], { lr: 0.1 });
+    p.grad = tensor([0.5, -4, 0]);
+    opt.step();
+    // m = 0.1·g, v = 0.001·g², m̂ / (√v̂ + ε) = g / (|g| + ε) for g ≠ 0, 0 for g = 0.
+    (p.detach().tolist() as number[]).forEach((v, i) => expect(v).toBeCloseTo([0.9, -1.9, 3][i]!, 6));
   });
 });
