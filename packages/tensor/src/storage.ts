@@ -27,6 +27,7 @@ import type { DType } from './dtype.js';
 import { canReadSync } from './readback.js';
 import { elementIndices, hasOverlap, numelOf, readPlan, type Geometry } from './strided.js';
 import { heapBuffer, heapRewritten, heapView } from './heap.js';
+import { permuteAsTranspose } from './ops/fast-transpose.js';
 
 type HostArray = Float32Array | Int32Array | Uint8Array;
 
@@ -523,7 +524,7 @@ function gatherAny(flat: tf.Tensor, ids: tf.Tensor): tf.Tensor {
 }
 
 function transposeAny(x: tf.Tensor, perm: number[]): tf.Tensor {
-  return viaInt(x, (v) => tf.transpose(v, perm));
+  return viaInt(x, (v) => permuteAsTranspose(v, perm) ?? tf.transpose(v, perm));
 }
 
 function broadcastAny(x: tf.Tensor, shape: number[]): tf.Tensor {

@@ -31,3 +31,28 @@ function batchedTranspose(x: tf.Tensor, b: number, r: number, c: number): tf.Ten
   for (let i = 0; i < b; i++) kernels.transpose(src.offset + i * bytes, out.offset + i * bytes, r, c);
   return out.tensor;
 }
+
+/**
+ * `tf.transpose(x, perm)` through the heap kernel when the permutation is a matrix transpose or a
+ * batched one once size-1 axes are dropped and axes that stay together are merged (NCHW → NHWC is
+ * `[N, C, H·W] → [N, H·W, C]`); `null` for other permutations.
+ */
+export function permuteAsTranspose(x: tf.Tensor, perm: readonly number[]): tf.Tensor | null {
+  const shape = x.shape;
+  // Runs of input axes that stay consecutive in the output, in output order.
+  const runs: number[][] = [];
+  for (const axis of perm) {
+    if (shape[axis] === 1) continue;
+    const last = runs[runs.length - 1];
+    if (last && last[last.length - 1] === axis - 1) last.push(axis);
+    else runs.push([axis]);
+  }
+  const size = (run: number[]) => run.reduce((s, a) => s * shape[a]!, 1);
+  const out = perm.map((a) => shape[a]!);
+  let y: tf.Tensor | null = null;
+  if (runs.every((run, i) => i === 0 || runs[i - 1]![0]! < run[0]!)) return tf.reshape(x, out);
+  const [a, b, c] = runs as [number[], number[], number[] | undefined];
+  if (runs.length === 2 && a[0]! > b[0]!) y = batchedTranspose(tf.reshape(x, [size(b), size(a)]), 1, size(b), size(a));
+  else if (runs.length === 3 && a[0]! < c![0]! && c![0]! < b[0]!) y = batchedTranspose(tf.reshape(x, [size(a), size(c!), size(b)]), size(a), size(c!), size(b));
+  return y === null ? null : tf.reshape(y, out);
+}
