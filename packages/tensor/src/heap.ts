@@ -20,6 +20,7 @@ type WasmBackend = HeapBackend & {
   wasm: {
     wasmMemory?: WebAssembly.Memory;
     asm?: { memory?: WebAssembly.Memory };
+    wasmExports?: { memory?: WebAssembly.Memory };
     tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, offset: number): void };
   };
 };
@@ -28,12 +29,12 @@ type WasmBackend = HeapBackend & {
 export function heapMemory(): WebAssembly.Memory | null {
   if (tf.getBackend() !== 'wasm') return null;
   const { wasm } = tf.backend() as unknown as WasmBackend;
-  return wasm.wasmMemory ?? wasm.asm?.memory ?? null;
+  return wasm.wasmMemory ?? wasm.asm?.memory ?? wasm.wasmExports?.memory ?? null;
 }
 
 /**
  * The byte offset of `t`'s data on the WASM heap, and how many backend tensors share that buffer
- * (reshapes and clones share it); `null` when `t` is not on the WASM backend.
+ * (a reshape shares it); `null` when `t` is not on the WASM backend.
  */
 export function heapBuffer(t: tf.Tensor): { offset: number; sharers: number } | null {
   if (tf.getBackend() !== 'wasm') return null;
