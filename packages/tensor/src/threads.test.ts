@@ -5,13 +5,30 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { conv2d, getBackend, getNumThreads, memory, randn, setNumThreads } from './index.js';
+import { _axpy_ as axpy_, _momentumUpdate_ as momentumUpdate_, conv2d, getBackend, getNumThreads, manualSeed, memory, randn, setNumThreads } from './index.js';
 import { busyElsewhere, defaultNumThreads, threadsForLoad } from './threads.js';
 
 const bits = (t: { dataSync(): ArrayLike<number> }) => Array.from(t.dataSync());
 
 describe('threads', () => {
   afterAll(async () => {
+    await setNumThreads(1);
+  });
+
+  it('the heap kernels (fused updates, transposes) run on the threaded build\'s shared memory, with the same bits', async () => {
+    const run = () => {
+      manualSeed(2);
+      const [p, buf, g] = [randn([37, 29]), randn([37, 29]), randn([37, 29])];
+      const x = randn([300, 200]);
+      const done = momentumUpdate_(p, buf, g, 0.9, 1, -0.1) && axpy_(p, g, 0.5);
+      return { done, bits: [...bits(p), ...bits(buf), ...bits(x.t().contiguous())] };
+    };
+    await setNumThreads(1);
+    const one = run();
+    await setNumThreads(2);
+    const two = run();
+    expect([one.done, two.done]).toEqual([true, true]);
+    expect(two.bits).toEqual(one.bits);
     await setNumThreads(1);
   });
 
