@@ -10,6 +10,33 @@ import { Adam, AdamW, SGD, type Optimizer } from './index.js';
 
 const bits = (t: Tensor) => [...new Uint32Array(new Float32Array(t.flatten().tolist() as number[]).buffer)];
 
+/**
+ * Trains two copies of an MLP for `steps` steps, one with `make(params, false)` (the fused step)
+ * and one with `make(params, true)` fed negated gradients (`maximize` takes the unfused ops, with
+ * the same values), checking their parameters bit for bit after every step; returns both optimizers.
+ */
+function trainsLikeUnfused(make: (params: Tensor[], maximize: boolean) => Optimizer, steps: number): [Optimizer, Optimizer] {
+  const setup = (fused: boolean) => {
+    manualSeed(3);
+    const model = new Sequential(new Linear(8, 16), new ReLU(), new Linear(16, 3));
+    return { model, fused, opt: make(model.parameters(), !fused) };
+  };
+  const runs = [setup(true), setup(false)];
+  const x = randn([16, 8]);
+  const y = randint(0, 3, [16]);
+  for (let i = 0; i < steps; i++) {
+    for (const { model, fused, opt } of runs) {
+      opt.zeroGrad();
+      F.crossEntropy(model(x) as Tensor, y).backward();
+      if (!fused) for (const p of model.parameters()) p.grad = p.grad!.neg();
+      opt.step();
+    }
+    const [a, b] = runs.map((r) => r.model.parameters());
+    a!.forEach((p, j) => expect(bits(p.detach()), `step ${i}, parameter ${j}`).toEqual(bits(b![j]!.detach())));
+  }
+  return [runs[0]!.opt, runs[1]!.opt];
+}
+
 describe('SGD on WASM, fused', () => {
   it.each([
     ['momentum 0.9', { momentum: 0.9 }],
@@ -39,25 +66,7 @@ describe('SGD on WASM, fused', () => {
   });
 
   it('trains an MLP bit for bit as the unfused step does (kernels drop what they packed from the old weights)', () => {
-    // `maximize` with negated gradients takes the unfused ops, with the same values.
-    const setup = (fused: boolean) => {
-      manualSeed(3);
-      const model = new Sequential(new Linear(8, 16), new ReLU(), new Linear(16, 3));
-      return { model, fused, opt: new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, maximize: !fused }) };
-    };
-    const runs = [setup(true), setup(false)];
-    const x = randn([16, 8]);
-    const y = randint(0, 3, [16]);
-    for (let i = 0; i < 5; i++) {
-      for (const { model, fused, opt } of runs) {
-        opt.zeroGrad();
-        F.crossEntropy(model(x) as Tensor, y).backward();
-        if (!fused) for (const p of model.parameters()) p.grad = p.grad!.neg();
-        opt.step();
-      }
-      const [a, b] = runs.map((r) => r.model.parameters());
-      a!.forEach((p, j) => expect(bits(p.detach()), `step ${i}, parameter ${j}`).toEqual(bits(b![j]!.detach())));
-    }
+    trainsLikeUnfused((ps, maximize) => new SGD(ps, { lr: 0.1, momentum: 0.9, maximize }), 5);
   });
 
   it('a view of a parameter sees the step; a copy made before it does not', () => {
@@ -87,31 +96,13 @@ describe('SGD on WASM, fused', () => {
 });
 
 describe('Adam and AdamW on WASM, fused', () => {
-  // `maximize` with negated gradients takes the unfused ops, with the same values.
   it.each([
     ['Adam', (ps: Tensor[], maximize: boolean) => new Adam(ps, { lr: 0.01, maximize })],
     ['Adam, betas (0.8, 0.99), eps 1e-6', (ps: Tensor[], maximize: boolean) => new Adam(ps, { lr: 0.02, betas: [0.8, 0.99], eps: 1e-6, maximize })],
     ['AdamW, weight decay 0.1', (ps: Tensor[], maximize: boolean) => new AdamW(ps, { lr: 0.01, weightDecay: 0.1, maximize })],
   ] as const)('%s: an MLP trains bit for bit as with the unfused ops', (_name, make) => {
-    const setup = (fused: boolean) => {
-      manualSeed(5);
-      const model = new Sequential(new Linear(8, 16), new ReLU(), new Linear(16, 3));
-      return { model, fused, opt: make(model.parameters(), !fused) as Optimizer };
-    };
-    const runs = [setup(true), setup(false)];
-    const x = randn([16, 8]);
-    const y = randint(0, 3, [16]);
-    for (let i = 0; i < 4; i++) {
-      for (const { model, fused, opt } of runs) {
-        opt.zeroGrad();
-        F.crossEntropy(model(x) as Tensor, y).backward();
-        if (!fused) for (const p of model.parameters()) p.grad = p.grad!.neg();
-        opt.step();
-      }
-      const [a, b] = runs.map((r) => r.model.parameters());
-      a!.forEach((p, j) => expect(bits(p.detach()), `step ${i}, parameter ${j}`).toEqual(bits(b![j]!.detach())));
-    }
-    const [sa, sb] = runs.map((r) => r.opt.stateDict().state[0] as { exp_avg: Tensor; exp_avg_sq: Tensor; step: unknown });
+    const opts = trainsLikeUnfused(make, 4);
+    const [sa, sb] = opts.map((o) => o.stateDict().state[0] as { exp_avg: Tensor; exp_avg_sq: Tensor });
     expect(bits(sa!.exp_avg)).toEqual(bits(sb!.exp_avg));
     expect(bits(sa!.exp_avg_sq)).toEqual(bits(sb!.exp_avg_sq));
   });
