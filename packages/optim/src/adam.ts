@@ -63,11 +63,10 @@ export function adamUpdate(p: Tensor, state: Record<string, unknown>, group: Ada
   const step = (state.step = (state.step as number) + 1);
   const expAvg = state.exp_avg as Tensor;
   const expAvgSq = state.exp_avg_sq as Tensor;
-  // Without amsgrad, maximize or L2 decay: one fused pass on WASM.
-  const plain = !amsgrad && !maximize && (decoupled || weightDecay === 0);
-  if (plain && adamUpdate_(p, expAvg, expAvgSq, p._grad!, { lr, beta1, beta2, eps, step, decoupledDecay: decoupled ? weightDecay : 0 })) return;
   let g = maximize ? p._grad!.neg() : p._grad!;
   if (!decoupled && weightDecay !== 0) g = g.add(p, { alpha: weightDecay });
+  // Without amsgrad, the moment and parameter updates are one fused pass on WASM.
+  if (!amsgrad && adamUpdate_(p, expAvg, expAvgSq, g, { lr, beta1, beta2, eps, step, decoupledDecay: decoupled ? weightDecay : 0 })) return;
   expAvg.copy_(expAvg.mul(beta1).add(g, { alpha: 1 - beta1 }));
   expAvgSq.copy_(expAvgSq.mul(beta2).add(g.mul(1 - beta2).mul(g)));
   const stepSize = lr / (1 - beta1 ** step);

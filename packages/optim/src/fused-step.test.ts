@@ -4,37 +4,61 @@
  * parameter see the step, a graph that saved a parameter refuses to run backward after it.
  */
 import { describe, expect, it } from 'vitest';
-import { manualSeed, randint, randn, tensor, type Tensor } from '@flint/tensor';
+import { manualSeed, randint, randn, tensor, zerosLike, type Tensor } from '@flint/tensor';
+import { noGrad } from '@flint/autograd';
 import { F, Linear, ReLU, Sequential } from '@flint/nn';
 import { Adam, AdamW, SGD, type Optimizer } from './index.js';
 
 const bits = (t: Tensor) => [...new Uint32Array(new Float32Array(t.flatten().tolist() as number[]).buffer)];
 
+/** One parameter's update written out with out-of-place ops (PyTorch's formulas): the new value. */
+type Written = (p: Tensor, g: Tensor, state: Record<string, Tensor | number>) => Tensor;
+
+/** torch.optim.SGD without Nesterov. */
+const sgdWritten = (lr: number, momentum: number, dampening: number, wd: number, maximize: boolean): Written => (p, g, s) => {
+  let d = maximize ? g.neg() : g;
+  if (wd !== 0) d = d.add(p, { alpha: wd });
+  if (momentum !== 0) d = s.buf = s.buf === undefined ? d.clone() : (s.buf as Tensor).mul(momentum).add(d, { alpha: 1 - dampening });
+  return p.add(d, { alpha: -lr });
+};
+
+/** torch.optim.Adam (or AdamW, `decoupled`) without amsgrad. */
+const adamWritten = (lr: number, [b1, b2]: [number, number], eps: number, wd: number, decoupled: boolean, maximize = false): Written => (p, g, s) => {
+  const t = (s.step = ((s.step as number | undefined) ?? 0) + 1);
+  if (maximize) g = g.neg();
+  if (!decoupled && wd !== 0) g = g.add(p, { alpha: wd });
+  const m = (s.m = ((s.m as Tensor | undefined) ?? zerosLike(p)).mul(b1).add(g, { alpha: 1 - b1 }));
+  const v = (s.v = ((s.v as Tensor | undefined) ?? zerosLike(p)).mul(b2).add(g.mul(1 - b2).mul(g)));
+  const denom = v.sqrt().div(Math.sqrt(1 - b2 ** t)).add(eps);
+  const base = decoupled && wd !== 0 ? p.mul(1 - lr * wd) : p;
+  return base.add(m.div(denom).mul(-(lr / (1 - b1 ** t))));
+};
+
 /**
- * Trains two copies of an MLP for `steps` steps, one with `make(params, false)` (the fused step)
- * and one with `make(params, true)` fed negated gradients (`maximize` takes the unfused ops, with
- * the same values), checking their parameters bit for bit after every step; returns both optimizers.
+ * Trains two copies of an MLP for `steps` steps, one with `opt` (the fused step) and one with the
+ * update written out, checking their parameters bit for bit after every step; returns the
+ * optimizer and the written-out state of the first parameter.
  */
-function trainsLikeUnfused(make: (params: Tensor[], maximize: boolean) => Optimizer, steps: number): [Optimizer, Optimizer] {
-  const setup = (fused: boolean) => {
+function trainsAsWritten(make: (params: Tensor[]) => Optimizer, written: Written, steps: number): [Optimizer, Record<string, Tensor | number>] {
+  const model = () => {
     manualSeed(3);
-    const model = new Sequential(new Linear(8, 16), new ReLU(), new Linear(16, 3));
-    return { model, fused, opt: make(model.parameters(), !fused) };
+    return new Sequential(new Linear(8, 16), new ReLU(), new Linear(16, 3));
   };
-  const runs = [setup(true), setup(false)];
+  const [a, b] = [model(), model()];
+  const opt = make(a.parameters());
+  const states = b.parameters().map(() => ({}) as Record<string, Tensor | number>);
   const x = randn([16, 8]);
   const y = randint(0, 3, [16]);
   for (let i = 0; i < steps; i++) {
-    for (const { model, fused, opt } of runs) {
-      opt.zeroGrad();
-      F.crossEntropy(model(x) as Tensor, y).backward();
-      if (!fused) for (const p of model.parameters()) p.grad = p.grad!.neg();
-      opt.step();
+    for (const m of [a, b]) {
+      for (const p of m.parameters()) p.grad = null;
+      F.crossEntropy(m(x) as Tensor, y).backward();
     }
-    const [a, b] = runs.map((r) => r.model.parameters());
-    a!.forEach((p, j) => expect(bits(p.detach()), `step ${i}, parameter ${j}`).toEqual(bits(b![j]!.detach())));
+    opt.step();
+    noGrad(() => b.parameters().forEach((p, j) => p.copy_(written(p.detach(), p.grad!, states[j]!))));
+    a.parameters().forEach((p, j) => expect(bits(p.detach()), `step ${i}, parameter ${j}`).toEqual(bits(b.parameters()[j]!.detach())));
   }
-  return [runs[0]!.opt, runs[1]!.opt];
+  return [opt, states[0]!];
 }
 
 describe('SGD on WASM, fused', () => {
@@ -65,8 +89,14 @@ describe('SGD on WASM, fused', () => {
     else expect(bits(state.momentum_buffer!)).toEqual(bits(buf!));
   });
 
-  it('trains an MLP bit for bit as the unfused step does (kernels drop what they packed from the old weights)', () => {
-    trainsLikeUnfused((ps, maximize) => new SGD(ps, { lr: 0.1, momentum: 0.9, maximize }), 5);
+  it.each([
+    ['momentum 0.9', { lr: 0.1, momentum: 0.9 }],
+    ['momentum 0.9, weight decay 5e-4 (the ResNet recipe)', { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 }],
+    ['momentum 0.9, dampening 0.2, maximize', { lr: 0.1, momentum: 0.9, dampening: 0.2, maximize: true }],
+    ['no momentum, weight decay 0.01', { lr: 0.1, weightDecay: 0.01 }],
+  ] as const)('%s: an MLP trains bit for bit as with the update written out (kernels drop what they packed from the old weights)', (_name, o) => {
+    const h = { momentum: 0, dampening: 0, weightDecay: 0, maximize: false, ...o };
+    trainsAsWritten((ps) => new SGD(ps, o), sgdWritten(h.lr, h.momentum, h.dampening, h.weightDecay, h.maximize), 5);
   });
 
   it('a view of a parameter sees the step; a copy made before it does not', () => {
@@ -97,14 +127,15 @@ describe('SGD on WASM, fused', () => {
 
 describe('Adam and AdamW on WASM, fused', () => {
   it.each([
-    ['Adam', (ps: Tensor[], maximize: boolean) => new Adam(ps, { lr: 0.01, maximize })],
-    ['Adam, betas (0.8, 0.99), eps 1e-6', (ps: Tensor[], maximize: boolean) => new Adam(ps, { lr: 0.02, betas: [0.8, 0.99], eps: 1e-6, maximize })],
-    ['AdamW, weight decay 0.1', (ps: Tensor[], maximize: boolean) => new AdamW(ps, { lr: 0.01, weightDecay: 0.1, maximize })],
-  ] as const)('%s: an MLP trains bit for bit as with the unfused ops', (_name, make) => {
-    const opts = trainsLikeUnfused(make, 4);
-    const [sa, sb] = opts.map((o) => o.stateDict().state[0] as { exp_avg: Tensor; exp_avg_sq: Tensor });
-    expect(bits(sa!.exp_avg)).toEqual(bits(sb!.exp_avg));
-    expect(bits(sa!.exp_avg_sq)).toEqual(bits(sb!.exp_avg_sq));
+    ['Adam', (ps: Tensor[]) => new Adam(ps, { lr: 0.01 }), adamWritten(0.01, [0.9, 0.999], 1e-8, 0, false)],
+    ['Adam, betas (0.8, 0.99), eps 1e-6', (ps: Tensor[]) => new Adam(ps, { lr: 0.02, betas: [0.8, 0.99], eps: 1e-6 }), adamWritten(0.02, [0.8, 0.99], 1e-6, 0, false)],
+    ['Adam, L2 weight decay 0.1, maximize', (ps: Tensor[]) => new Adam(ps, { lr: 0.01, weightDecay: 0.1, maximize: true }), adamWritten(0.01, [0.9, 0.999], 1e-8, 0.1, false, true)],
+    ['AdamW, weight decay 0.1', (ps: Tensor[]) => new AdamW(ps, { lr: 0.01, weightDecay: 0.1 }), adamWritten(0.01, [0.9, 0.999], 1e-8, 0.1, true)],
+  ] as const)('%s: an MLP trains bit for bit as with the update written out', (_name, make, written) => {
+    const [opt, state] = trainsAsWritten(make, written, 4);
+    const saved = opt.stateDict().state[0] as { exp_avg: Tensor; exp_avg_sq: Tensor; step: unknown };
+    expect(bits(saved.exp_avg)).toEqual(bits(state.m as Tensor));
+    expect(bits(saved.exp_avg_sq)).toEqual(bits(state.v as Tensor));
   });
 
   it('one step by hand: the first Adam step moves each weight by lr against its gradient sign', () => {

@@ -60,16 +60,15 @@ export class SGD extends Optimizer<SGDHyper> {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     for (const p of params) {
       const state = this.stateOf(p);
-      // PyTorch's default form (no weight decay, Nesterov or maximize) as one fused pass on WASM.
-      const plain = weightDecay === 0 && !nesterov && !maximize;
+      let d = maximize ? p._grad!.neg() : p._grad!;
+      if (weightDecay !== 0) d = d.add(p, { alpha: weightDecay });
+      // Without Nesterov, the momentum and parameter updates are one fused pass on WASM.
       const buffer = state.momentum_buffer as Tensor | null | undefined;
-      if (plain && momentum !== 0 && buffer && momentumUpdate_(p, buffer, p._grad!, momentum, 1 - dampening, -lr)) continue;
-      if (plain && momentum === 0 && axpy_(p, p._grad!, -lr)) {
+      if (!nesterov && momentum !== 0 && buffer && momentumUpdate_(p, buffer, d, momentum, 1 - dampening, -lr)) continue;
+      if (momentum === 0 && axpy_(p, d, -lr)) {
         state.momentum_buffer = null;
         continue;
       }
-      let d = maximize ? p._grad!.neg() : p._grad!;
-      if (weightDecay !== 0) d = d.add(p, { alpha: weightDecay });
       if (momentum !== 0) {
         let buf = state.momentum_buffer as Tensor | null | undefined;
         if (!buf) state.momentum_buffer = buf = ownState(d);
