@@ -19,6 +19,8 @@
  * 4-lane loop over `n & ~3` elements, then a scalar loop over the rest.
  */
 
+import { heapMemory } from './heap.js';
+
 /** WebAssembly opcodes used below. */
 const OP = {
   block: 0x02,
@@ -213,6 +215,12 @@ export interface HeapKernels {
 }
 
 const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
+
+/** The kernels over the current WASM backend's memory, or `null` off WASM (or without SIMD). */
+export function activeHeapKernels(): HeapKernels | null {
+  const memory = heapMemory();
+  return memory && heapKernels(memory);
+}
 
 /** The kernels over `memory` (instantiated once per memory), or `null` where WebAssembly SIMD is missing. */
 export function heapKernels(memory: WebAssembly.Memory): HeapKernels | null {

@@ -109,15 +109,12 @@ export function outSize(size: number, pads: readonly [number, number], k: number
 /** `[N, C, H, W]` → `[N, H, W, C]` as a batched 2-D transpose (the fast path on WASM). */
 export function toNHWC(x: tf.Tensor): tf.Tensor4D {
   const [n, c, h, w] = x.shape as [number, number, number, number];
-  // tfjs-wasm's Transpose divides by zero on an empty tensor.
-  if (x.size === 0) return tf.zeros([n, h, w, c]);
   return tf.tidy(() => tf.reshape(transposeLast2(tf.reshape(x, [n, c, h * w])), [n, h, w, c]));
 }
 
 /** `[N, H, W, C]` → `[N, C, H, W]`. */
 export function toNCHW(x: tf.Tensor): tf.Tensor4D {
   const [n, h, w, c] = x.shape as [number, number, number, number];
-  if (x.size === 0) return tf.zeros([n, c, h, w]);
   return tf.tidy(() => tf.reshape(transposeLast2(tf.reshape(x, [n, h * w, c])), [n, c, h, w]));
 }
 

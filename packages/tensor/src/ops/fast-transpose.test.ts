@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { randn, tensor } from '../index.js';
-import { permuteAsTranspose, transpose2d } from './fast-transpose.js';
+import { permuteAsTranspose, transpose2d, transposeLast2 } from './fast-transpose.js';
 
 describe('permuteAsTranspose (WASM)', () => {
   it.each([
@@ -28,6 +28,12 @@ describe('permuteAsTranspose (WASM)', () => {
     const x = tensor([[1, 2, 3], [4, 5, 6]]);
     expect(x.t().contiguous().tolist()).toEqual([[1, 4], [2, 5], [3, 6]]);
     expect(tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]).permute([0, 2, 1]).contiguous().tolist()).toEqual([[[1, 3], [2, 4]], [[5, 7], [6, 8]]]);
+  });
+
+  it('gives empty results without a kernel (tfjs-wasm's Transpose divides by zero on them)', () => {
+    expect(transpose2d(tf.zeros([0, 3])).shape).toEqual([3, 0]);
+    expect(transposeLast2(tf.zeros([2, 0, 3])).shape).toEqual([2, 3, 0]);
+    expect(transposeLast2(tf.zeros([0, 4, 3], 'int32')).dtype).toBe('int32');
   });
 
   it('leaves int32 to tfjs', () => {

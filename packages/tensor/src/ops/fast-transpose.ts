@@ -2,11 +2,12 @@
  * @internal Matrix transposes on WASM through a tiled heap kernel (`heap-kernels.ts`): tfjs-wasm's
  * Transpose walks the output in order and strides through the input, ~3–5 ns per element on a
  * weight-sized matrix; the 8×8 tiles keep both sides in cache. The values are copied bit for
- * bit. Off WASM (or without WebAssembly SIMD) these are `tf.transpose`.
+ * bit. Off WASM (or without WebAssembly SIMD) these are `tf.transpose`; an empty tensor gives an
+ * empty result without a kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapKernels } from '../heap-kernels.js';
-import { heapAlloc, heapBuffer, heapMemory } from '../heap.js';
+import { activeHeapKernels } from '../heap-kernels.js';
+import { heapAlloc, heapBuffer } from '../heap.js';
 
 /** `[R, C] → [C, R]` (`tf.transpose(x)` of a matrix). */
 export function transpose2d(x: tf.Tensor): tf.Tensor {
@@ -21,12 +22,14 @@ export function transposeLast2(x: tf.Tensor): tf.Tensor {
 }
 
 function batchedTranspose(x: tf.Tensor, b: number, r: number, c: number): tf.Tensor | null {
-  if (x.dtype !== 'float32' || x.size === 0) return null;
-  const memory = heapMemory();
-  const kernels = memory && heapKernels(memory);
+  const shape = b === 1 && x.shape.length === 2 ? [c, r] : [b, c, r];
+  // tfjs-wasm's Transpose divides by zero on an empty tensor.
+  if (x.size === 0) return tf.zeros(shape, x.dtype);
+  if (x.dtype !== 'float32') return null;
+  const kernels = activeHeapKernels();
   const src = kernels ? heapBuffer(x) : null;
   if (!kernels || !src) return null;
-  const out = heapAlloc(b === 1 && x.shape.length === 2 ? [c, r] : [b, c, r]);
+  const out = heapAlloc(shape);
   const bytes = r * c * 4;
   for (let i = 0; i < b; i++) kernels.transpose(src.offset + i * bytes, out.offset + i * bytes, r, c);
   return out.tensor;

@@ -1,13 +1,13 @@
 /**
  * @internal Fused in-place updates for optimizers (no PyTorch counterpart in the public API; they
  * play the part of PyTorch's `_foreach_*` / fused optimizer kernels). Each is one pass over the
- * WASM heap instead of four kernel passes and their new tensors, with bit-identical results (see
+ * WASM heap instead of four to twelve kernel passes and their new tensors, with bit-identical results (see
  * `heap-kernels.ts`). Each returns `false`, having changed nothing, where it does not apply: off
  * WASM, float32 tensors of one shape that are not whole contiguous storages, or storages whose
  * buffer another backend tensor shares. The caller then runs the plain ops.
  */
-import { heapKernels } from '../heap-kernels.js';
-import { heapBuffer, heapMemory } from '../heap.js';
+import { activeHeapKernels, type HeapKernels } from '../heap-kernels.js';
+import { heapBuffer } from '../heap.js';
 import type { Tensor } from '../tensor.js';
 
 /** The operands' shapes and dtypes allow a fused pass, and no two share a storage. */
@@ -17,9 +17,25 @@ function fusible(tensors: readonly Tensor[]): boolean {
   return new Set(tensors.map((t) => t._storage)).size === tensors.length;
 }
 
-/** The byte offset of `t`'s values for reading (its materialized data), or `null`. */
-function readOffset(t: Tensor): number | null {
-  return heapBuffer(t._data)?.offset ?? null;
+/**
+ * Runs `kernel` with the heap offsets of `written` (rewritten in place, in order) and of `read`
+ * (its materialized values), then bumps the written tensors' versions; `false`, with nothing
+ * written, where the fused pass does not apply.
+ */
+function inPlace(op: string, written: readonly Tensor[], read: Tensor, kernel: (k: HeapKernels, out: number[], g: number) => void): boolean {
+  const kernels = activeHeapKernels();
+  if (!kernels || !fusible([...written, read])) return false;
+  const g = heapBuffer(read._data)?.offset ?? null;
+  if (g === null) return false;
+  const out: number[] = [];
+  for (const t of written) {
+    const offset = t._heapForWrite(op);
+    if (offset === null) return false;
+    out.push(offset);
+  }
+  kernel(kernels, out, g);
+  for (const t of written) t._wroteInPlace();
+  return true;
 }
 
 /**
@@ -27,30 +43,12 @@ function readOffset(t: Tensor): number | null {
  * (PyTorch's `buf.mul_(momentum).add_(grad, alpha=1 - dampening); param.add_(buf, alpha=-lr)`).
  */
 export function momentumUpdate_(param: Tensor, buf: Tensor, grad: Tensor, momentum: number, scale: number, step: number): boolean {
-  const memory = heapMemory();
-  const kernels = memory && heapKernels(memory);
-  if (!kernels || !fusible([param, buf, grad])) return false;
-  const g = readOffset(grad);
-  const p = g === null ? null : param._heapForWrite('momentumUpdate_');
-  const b = p === null ? null : buf._heapForWrite('momentumUpdate_');
-  if (g === null || p === null || b === null) return false;
-  kernels.momentum(p, b, g, param.numel(), momentum, scale, step);
-  param._wroteInPlace();
-  buf._wroteInPlace();
-  return true;
+  return inPlace('momentumUpdate_', [param, buf], grad, (k, [p, b], g) => k.momentum(p!, b!, g, param.numel(), momentum, scale, step));
 }
 
 /** `y = y + alpha·x` in place (PyTorch's `y.add_(x, alpha=alpha)`). */
 export function axpy_(y: Tensor, x: Tensor, alpha: number): boolean {
-  const memory = heapMemory();
-  const kernels = memory && heapKernels(memory);
-  if (!kernels || !fusible([y, x])) return false;
-  const xo = readOffset(x);
-  const yo = xo === null ? null : y._heapForWrite('axpy_');
-  if (xo === null || yo === null) return false;
-  kernels.axpy(yo, xo, y.numel(), alpha);
-  y._wroteInPlace();
-  return true;
+  return inPlace('axpy_', [y], x, (k, [yo], xo) => k.axpy(yo!, xo, y.numel(), alpha));
 }
 
 /** Adam's hyperparameters for one step `t` (PyTorch's names). */
@@ -69,17 +67,9 @@ export interface AdamStep {
  * `m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; param = param·(1-lr·λ) - lr/(1-β1ᵗ) · m / (√v / √(1-β2ᵗ) + ε)`.
  */
 export function adamUpdate_(param: Tensor, expAvg: Tensor, expAvgSq: Tensor, grad: Tensor, h: AdamStep): boolean {
-  const memory = heapMemory();
-  const kernels = memory && heapKernels(memory);
-  if (!kernels || !fusible([param, expAvg, expAvgSq, grad])) return false;
-  const g = readOffset(grad);
-  const p = g === null ? null : param._heapForWrite('adamUpdate_');
-  const m = p === null ? null : expAvg._heapForWrite('adamUpdate_');
-  const v = m === null ? null : expAvgSq._heapForWrite('adamUpdate_');
-  if (g === null || p === null || m === null || v === null) return false;
   const { lr, beta1, beta2, eps, step } = h;
   const decay = h.decoupledDecay !== 0 ? 1 - lr * h.decoupledDecay : 1;
-  kernels.adam(p, m, v, g, param.numel(), beta1, 1 - beta1, beta2, 1 - beta2, Math.sqrt(1 - beta2 ** step), eps, -(lr / (1 - beta1 ** step)), decay);
-  for (const t of [param, expAvg, expAvgSq]) t._wroteInPlace();
-  return true;
+  return inPlace('adamUpdate_', [param, expAvg, expAvgSq], grad, (k, [p, m, v], g) =>
+    k.adam(p!, m!, v!, g, param.numel(), beta1, 1 - beta1, beta2, 1 - beta2, Math.sqrt(1 - beta2 ** step), eps, -(lr / (1 - beta1 ** step)), decay),
+  );
 }

@@ -9,6 +9,7 @@ import { Tensor } from '../tensor.js';
 import { broadcastShapes, composite, shapeStr } from './util.js';
 import { expand, reshape } from './shape.js';
 import { unstackRows } from '../storage.js';
+import { numelOf } from '../strided.js';
 
 function checkFloat(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype === 'bool' || b.dtype === 'bool') throw new TypeError(`${op}: "addmm_impl_cpu_" not implemented for 'Bool'`);
@@ -100,9 +101,9 @@ function matmulImpl(a: Tensor, b: Tensor): Tensor {
   }
   if (a.ndim === 2 && b.ndim === 2) return mm(a, b);
   // [..., n, k] @ [k, p]: one big 2-D product (the common Linear-on-sequences case).
-  if (b.ndim === 2) return reshape(mm(reshape(a, [a.shape.slice(0, -1).reduce((x, y) => x * y, 1), k]), b), [...a.shape.slice(0, -1), p]);
+  if (b.ndim === 2) return reshape(mm(reshape(a, [numelOf(a.shape.slice(0, -1)), k]), b), [...a.shape.slice(0, -1), p]);
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const size = batch.reduce((x, y) => x * y, 1);
+  const size = numelOf(batch);
   const ab = reshape(expand(a, [...batch, n, k]), [size, n, k]);
   const bb = reshape(expand(b, [...batch, k, p]), [size, k, p]);
   return reshape(bmm(ab, bb), [...batch, n, p]);

@@ -17,6 +17,7 @@ import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { shapeStr } from './util.js';
 import { matMulFresh } from './linalg.js';
+import { numelOf } from '../strided.js';
 
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D [out, in], got shape ${shapeStr(weight.shape)}`);
@@ -31,7 +32,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (x.dtype !== 'float32' || weight.dtype !== 'float32') {
     throw new TypeError(`linear: expected float32 input and weight, got ${x.dtype} and ${weight.dtype}`);
   }
-  const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const rows = numelOf(x.shape.slice(0, -1));
   const training = weight.requiresGrad && isGradEnabled();
   const data = tf.tidy(() => {
     const x2 = tf.reshape(x._data, [rows, inF]);
