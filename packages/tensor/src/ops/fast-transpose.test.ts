@@ -30,7 +30,7 @@ describe('permuteAsTranspose (WASM)', () => {
     expect(tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]).permute([0, 2, 1]).contiguous().tolist()).toEqual([[[1, 3], [2, 4]], [[5, 7], [6, 8]]]);
   });
 
-  it('gives empty results without a kernel (tfjs-wasm's Transpose divides by zero on them)', () => {
+  it("gives empty results without a kernel (tfjs-wasm's Transpose divides by zero on them)", () => {
     expect(transpose2d(tf.zeros([0, 3])).shape).toEqual([3, 0]);
     expect(transposeLast2(tf.zeros([2, 0, 3])).shape).toEqual([2, 3, 0]);
     expect(transposeLast2(tf.zeros([0, 4, 3], 'int32')).dtype).toBe('int32');
