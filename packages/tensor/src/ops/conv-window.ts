@@ -91,9 +91,9 @@ function gatherTaps(src: Float32Array, planes: number, win: Window): Float32Arra
   const t = win.h.count * win.w.count;
   const at = Int32Array.from({ length: t }, (_, k) => (win.h.first + Math.floor(k / win.w.count)) * win.kw + win.w.first + (k % win.w.count));
   const out = new Float32Array(planes * t);
-  for (let k = 0; k < t; k++) {
-    for (let p = 0, to = k, from = at[k]!; p < planes; p++, to += t, from += taps) out[to] = src[from]!;
-  }
+  // One pass over the weight, plane by plane (a pass per tap read it `t` times: memory-bound).
+  if (t === 1) for (let p = 0, from = at[0]!; p < planes; p++, from += taps) out[p] = src[from]!;
+  else for (let p = 0, to = 0, base = 0; p < planes; p++, base += taps) for (let k = 0; k < t; k++, to++) out[to] = src[base + at[k]!]!;
   return out;
 }
 

@@ -24,6 +24,18 @@ describe('permuteAsTranspose (WASM)', () => {
     }
   });
 
+  it('moves every element for sizes around the 4×4 blocks and the tiles, batched too', () => {
+    const sizes = [1, 3, 4, 5, 8, 15, 16, 17, 33];
+    for (const r of sizes) {
+      for (const c of sizes) {
+        const x = randn([2, r, c])._data;
+        expect([...transposeLast2(x).dataSync()], `[2, ${r}, ${c}]`).toEqual([...tf.transpose(x, [0, 2, 1]).dataSync()]);
+        const m = randn([r, c])._data;
+        expect([...transpose2d(m).dataSync()], `[${r}, ${c}]`).toEqual([...tf.transpose(m).dataSync()]);
+      }
+    }
+  });
+
   it('materialises permuted views with it (x.t().contiguous(), permute)', () => {
     const x = tensor([[1, 2, 3], [4, 5, 6]]);
     expect(x.t().contiguous().tolist()).toEqual([[1, 4], [2, 5], [3, 6]]);

@@ -1,13 +1,14 @@
 /**
  * @internal Matrix transposes on WASM through a tiled heap kernel (`heap-kernels.ts`): tfjs-wasm's
  * Transpose walks the output in order and strides through the input, ~3–5 ns per element on a
- * weight-sized matrix; the 8×8 tiles keep both sides in cache. The values are copied bit for
+ * weight-sized matrix; the kernel moves 4×4 blocks with SIMD shuffles in tiles that keep both
+ * sides in cache, and the last `rows % 4` rows and `cols % 4` columns are copied here. The values are copied bit for
  * bit. Off WASM (or without WebAssembly SIMD) these are `tf.transpose`; an empty tensor gives an
  * empty result without a kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { activeHeapKernels } from '../heap-kernels.js';
-import { heapAlloc, heapBuffer } from '../heap.js';
+import { heapAlloc, heapBuffer, heapMemory } from '../heap.js';
 
 /** `[R, C] → [C, R]` (`tf.transpose(x)` of a matrix). */
 export function transpose2d(x: tf.Tensor): tf.Tensor {
@@ -32,7 +33,18 @@ function batchedTranspose(x: tf.Tensor, b: number, r: number, c: number): tf.Ten
   const out = heapAlloc(shape);
   const bytes = r * c * 4;
   for (let i = 0; i < b; i++) kernels.transpose(src.offset + i * bytes, out.offset + i * bytes, r, c);
+  if (r % 4 !== 0 || c % 4 !== 0) {
+    const memory = heapMemory()!.buffer;
+    for (let i = 0; i < b; i++) transposeEdges(new Float32Array(memory, src.offset + i * bytes, r * c), new Float32Array(memory, out.offset + i * bytes, r * c), r, c);
+  }
   return out.tensor;
+}
+
+/** The part of `dst = srcᵀ` outside the kernel's `r & ~3` by `c & ~3` corner: the last `c % 4` columns, then the last `r % 4` rows. */
+function transposeEdges(src: Float32Array, dst: Float32Array, r: number, c: number): void {
+  const [r4, c4] = [r & ~3, c & ~3];
+  for (let i = 0; i < r; i++) for (let j = c4; j < c; j++) dst[j * r + i] = src[i * c + j]!;
+  for (let i = r4; i < r; i++) for (let j = 0; j < c4; j++) dst[j * r + i] = src[i * c + j]!;
 }
 
 /**
