@@ -8,6 +8,8 @@
  *   `a = -lr`, `b = 1 - dampening`);
  * - `axpy(y, x, n, a)`: `y = y + a·x`;
  * - `adam(…)`: Adam's and AdamW's step (below);
+ * - `channelStats`, `channelGradSums`, `channelAffine`: batch norm's per-channel passes
+ *   (`channel-kernels.ts`);
  * - `transpose(src, dst, rows, cols)`: a tiled matrix transpose of the matrix's `rows & ~3` by
  *   `cols & ~3` corner (tfjs-wasm's Transpose is 4–8× slower on weight-sized and activation-sized
  *   matrices).
@@ -21,77 +23,8 @@
  */
 
 import { heapMemory } from './heap.js';
-
-/** WebAssembly opcodes used below. */
-const OP = {
-  block: 0x02,
-  loop: 0x03,
-  br: 0x0c,
-  brIf: 0x0d,
-  end: 0x0b,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  f32Load: 0x2a,
-  f32Store: 0x38,
-  i32Const: 0x41,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32And: 0x71,
-  i32Shl: 0x74,
-  i32LtU: 0x49,
-  i32Mul: 0x6c,
-  select: 0x1b,
-  f32Sqrt: 0x91,
-  f32Add: 0x92,
-  f32Mul: 0x94,
-  f32Div: 0x95,
-  simd: 0xfd,
-} as const;
-const SIMD = { load: [0x00], store: [0x0b], shuffle: [0x0d], splat: [0x13], sqrt: [0xe3, 0x01], add: [0xe4, 0x01], mul: [0xe6, 0x01], div: [0xe7, 0x01] } as const;
-const T = { i32: 0x7f, f32: 0x7d, v128: 0x7b, func: 0x60, void: 0x40 } as const;
-
-const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-};
-const str = (s: string): number[] => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-
-const get = (i: number) => [OP.localGet, i];
-const set = (i: number) => [OP.localSet, i];
-/** Address `base + i` (locals). */
-const at = (base: number, i: number) => [...get(base), ...get(i), OP.i32Add];
-const v128 = (op: readonly number[]) => [OP.simd, ...op];
-const vLoad = (base: number, i: number) => [...at(base, i), ...v128(SIMD.load), 4, 0];
-const fLoad = (base: number, i: number) => [...at(base, i), OP.f32Load, 2, 0];
-
-/** `while (i < to) body` for locals `i` and `to` (unsigned); `body` advances `i`. */
-const whileBelow = (i: number, to: number, body: number[]) => [
-  OP.block, T.void, OP.loop, T.void,
-  ...get(i), ...get(to), OP.i32GeU, OP.brIf, 1,
-  ...body,
-  OP.br, 0, OP.end, OP.end,
-];
-/** `local[i] += local[by]`, or `+= step` for a constant. */
-const addTo = (i: number, step: number) => [...get(i), OP.i32Const, ...uleb(step), OP.i32Add, ...set(i)];
-const addLocal = (i: number, by: number) => [...get(i), ...get(by), OP.i32Add, ...set(i)];
-/** `for (; i < to; i += step) body` over byte offsets in local `i`; the caller sets `i` first. */
-const forLoop = (i: number, to: number, step: number, body: number[]) => whileBelow(i, to, [...body, ...addTo(i, step)]);
-
-/** `end4 = (n & ~3) << 2; end = n << 2; i = 0` for locals (n, i, end4, end). */
-const bounds = (n: number, i: number, end4: number, end: number) => [
-  ...get(n), OP.i32Const, 0x7c /* -4 */, OP.i32And, OP.i32Const, 2, OP.i32Shl, ...set(end4),
-  ...get(n), OP.i32Const, 2, OP.i32Shl, ...set(end),
-  OP.i32Const, 0, ...set(i),
-];
+import { channelAffineBody, channelGradSumsBody, channelStatsBody } from './channel-kernels.js';
+import { OP, SIMD, T, addLocal, addTo, at, bounds, fLoad, forLoop, get, localDecls, section, set, str, uleb, v128, vLoad, vec, whileBelow } from './wasm-assembler.js';
 
 /** momentum(p, buf, g, n, mu, b, a); locals i=7, end4=8, end=9 (i32), vmu=10, vb=11, va=12, nb=13 (v128), s=14 (f32). */
 function momentumBody(): number[] {
@@ -108,7 +41,7 @@ function momentumBody(): number[] {
     ...at(buf, i), ...get(s), OP.f32Store, 2, 0,
     ...at(p, i), ...fLoad(p, i), ...get(s), ...get(a), OP.f32Mul, OP.f32Add, OP.f32Store, 2, 0,
   ];
-  const locals = vec([[3, T.i32], [4, T.v128], [1, T.f32]].map(([c, t]) => [...uleb(c!), t!]));
+  const locals = localDecls([[3, T.i32], [4, T.v128], [1, T.f32]]);
   const code = [...splat(mu, vmu), ...splat(b, vb), ...splat(a, va), ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, lanes), ...forLoop(i, end, 4, scalar), OP.end];
   return [...locals, ...code];
 }
@@ -118,7 +51,7 @@ function axpyBody(): number[] {
   const [y, x, n, a, i, end4, end, va] = [0, 1, 2, 3, 4, 5, 6, 7];
   const lanes = [...at(y, i), ...vLoad(y, i), ...vLoad(x, i), ...get(va), ...v128(SIMD.mul), ...v128(SIMD.add), ...v128(SIMD.store), 4, 0];
   const scalar = [...at(y, i), ...fLoad(y, i), ...fLoad(x, i), ...get(a), OP.f32Mul, OP.f32Add, OP.f32Store, 2, 0];
-  const locals = vec([[3, T.i32], [1, T.v128]].map(([c, t]) => [...uleb(c!), t!]));
+  const locals = localDecls([[3, T.i32], [1, T.v128]]);
   const code = [...get(a), ...v128(SIMD.splat), ...set(va), ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, lanes), ...forLoop(i, end, 4, scalar), OP.end];
   return [...locals, ...code];
 }
@@ -152,7 +85,7 @@ function adamBody(): number[] {
     ];
   };
   const splats = Array.from({ length: 8 }, (_, j) => [...get(param(j)), ...v128(SIMD.splat), ...set(16 + j)]).flat();
-  const locals = vec([[3, T.i32], [11, T.v128], [3, T.f32]].map(([c, t]) => [...uleb(c!), t!]));
+  const locals = localDecls([[3, T.i32], [11, T.v128], [3, T.f32]]);
   const code = [...splats, ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, step(true)), ...forLoop(i, end, 4, step(false)), OP.end];
   return [...locals, ...code];
 }
@@ -199,7 +132,7 @@ function transposeBody(): number[] {
   const rowOfBlocks = [...get(j0), ...set(j), ...whileBelow(j, jend, block), ...addTo(i, 4)];
   const tile = [...tileEnd(j0, cols4, jend), ...get(i0), ...set(i), ...whileBelow(i, iend, rowOfBlocks), ...addTo(j0, TILE)];
   const band = [...tileEnd(i0, rows4, iend), OP.i32Const, 0, ...set(j0), ...whileBelow(j0, cols4, tile), ...addTo(i0, TILE)];
-  const locals = vec([[12, T.i32], [8, T.v128]].map(([c, t]) => [...uleb(c!), t!]));
+  const locals = localDecls([[12, T.i32], [8, T.v128]]);
   const down4 = (n: number, to: number) => [...get(n), OP.i32Const, 0x7c /* -4 */, OP.i32And, ...set(to)];
   const code = [
     ...down4(rows, rows4), ...down4(cols, cols4),
@@ -210,23 +143,31 @@ function transposeBody(): number[] {
   return [...locals, ...code];
 }
 
+const [I, F] = [T.i32, T.f32];
+/** The exported functions: name, parameter types (no results), body. */
+const functions: [string, number[], () => number[]][] = [
+  ['momentum', [I, I, I, I, F, F, F], momentumBody],
+  ['axpy', [I, I, I, F], axpyBody],
+  ['transpose', [I, I, I, I], transposeBody],
+  ['adam', [I, I, I, I, I, F, F, F, F, F, F, F, F], adamBody],
+  ['channelStats', [I, I, I, I, F, I, I], channelStatsBody],
+  ['channelGradSums', [I, I, I, I, I, I, I, I], channelGradSumsBody],
+  ['channelAffine', [I, I, I, I, I, I, I, I, I, I], channelAffineBody],
+];
+
 /** The module's bytes; `shared` for the threaded build's shared memory. */
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const types = vec([
-    [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.i32], [T.f32], [T.f32], [T.f32]]), 0],
-    [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.f32]]), 0],
-    [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.i32]]), 0],
-    [T.func, ...vec([[T.i32], [T.i32], [T.i32], [T.i32], [T.i32], ...Array(8).fill([T.f32])]), 0],
-  ]);
+  // One type per function (the binary format allows repeats).
+  const types = vec(functions.map(([, params]) => [T.func, ...vec(params.map((t) => [t])), 0]));
   // env.memory: at least 1 page, at most 65536 (4 GiB), shared or not.
   const memory = [...str('env'), ...str('memory'), 0x02, shared ? 0x03 : 0x01, ...uleb(1), ...uleb(65536)];
-  const bodies = [momentumBody(), axpyBody(), transposeBody(), adamBody()].map((b) => [...uleb(b.length), ...b]);
+  const bodies = functions.map(([, , body]) => body()).map((b) => [...uleb(b.length), ...b]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, types),
     ...section(2, vec([memory])),
-    ...section(3, vec([[0], [1], [2], [3]])),
-    ...section(7, vec([[...str('momentum'), 0x00, 0], [...str('axpy'), 0x00, 1], [...str('transpose'), 0x00, 2], [...str('adam'), 0x00, 3]])),
+    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(7, vec(functions.map(([name], i) => [...str(name), 0x00, ...uleb(i)]))),
     ...section(10, vec(bodies)),
   ]);
 }
@@ -236,6 +177,9 @@ export interface HeapKernels {
   axpy(y: number, x: number, n: number, a: number): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
   adam(p: number, m: number, v: number, g: number, n: number, b1: number, omb1: number, b2: number, omb2: number, bc2: number, eps: number, neg: number, decay: number): void;
+  channelStats(x: number, n: number, c: number, s: number, m: number, mean: number, variance: number): void;
+  channelGradSums(g: number, x: number, n: number, c: number, s: number, mean: number, sumG: number, sumGD: number): void;
+  channelAffine(x: number, g: number, out: number, n: number, c: number, s: number, mean: number, a: number, b: number, k: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();

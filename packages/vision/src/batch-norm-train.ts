@@ -8,12 +8,16 @@
  *   `dx = γs·(gy − dβ/M − d·s·dγ/M)`, i.e. `a·gy + b·d + c` with per-channel `a = γs`,
  *   `b = −γs²·dγ/M`, `c = −γs·dβ/M`.
  *
- * Every sum runs over the innermost axis first (`[N, C, S]` → `[N, C]` → `[C]`): WASM reduces
- * other axes by transposing the whole tensor first. Recorded op by op instead, the mean, the
- * variance and their gradients took ~40 kernels per layer, most of them full-size.
+ * On WASM the per-channel sums and the two full-size passes (`y`, `dx`) run as heap kernels
+ * (`_batchNormStats`, `_batchNormGradSums`, `_channelAffine`): three passes over the
+ * activation forward and two backward, instead of ~10 full-size kernels and their tensors.
+ * Elsewhere, and under `create_graph`, they are ops; every sum runs over the innermost axis first
+ * (`[N, C, S]` → `[N, C]` → `[C]`): WASM reduces other axes by transposing the whole tensor first.
+ * Recorded op by op instead, the mean, the variance and their gradients took ~40 kernels per
+ * layer, most of them full-size.
  */
 import { Function, type FunctionCtx } from '@flint/autograd';
-import { isGradEnabled, type Tensor } from '@flint/tensor';
+import { _batchNormGradSums, _batchNormStats, _channelAffine, isGradEnabled, type Tensor } from '@flint/tensor';
 
 /** Σ over every axis but 1 of `[N, C, S]` → `[C]`. */
 const channelSum = (t: Tensor): Tensor => t.sum(2).sum(0);
@@ -29,11 +33,15 @@ export function batchStats(x3: Tensor): { mean: Tensor; d: Tensor; variance: Ten
 /** `apply(x3 [N, C, S], weight [C] | null, bias [C] | null, eps)` → `[y [N, C, S], mean [C], biased variance [C]]`; only y has a gradient. */
 export class BatchNormTraining extends Function {
   static override forward(ctx: FunctionCtx, x3: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor[] {
-    const { mean, d, variance } = batchStats(x3);
+    const fused = _batchNormStats(x3);
+    const { mean, variance } = fused ?? batchStats(x3);
     const invStd = variance.add(eps).rsqrt();
     const scale = weight ? invStd.mul(weight) : invStd;
-    let y = d.mul(scale.reshape([1, -1, 1]));
-    if (bias) y = y.add(bias.reshape([1, -1, 1]));
+    let y = fused ? _channelAffine(x3, null, mean, null, scale, bias) : null;
+    if (!y) {
+      y = batchStats(x3).d.mul(scale.reshape([1, -1, 1]));
+      if (bias) y = y.add(bias.reshape([1, -1, 1]));
+    }
     ctx.saveForBackward(x3, mean, invStd, ...(weight ? [weight] : []));
     ctx.hasBias = bias !== null;
     ctx.eps = eps;
@@ -48,13 +56,16 @@ export class BatchNormTraining extends Function {
     const stats = isGradEnabled() ? batchStats(x3) : null;
     const mean = stats?.mean ?? savedMean;
     const invStd = stats ? stats.variance.add(ctx.eps as number).rsqrt() : savedInvStd;
-    const d = stats?.d ?? x3.sub(mean.reshape([1, -1, 1]));
-    const sumG = channelSum(gy);
-    const dWeight = channelSum(gy.mul(d)).mul(invStd);
+    const sums = stats ? null : _batchNormGradSums(gy, x3, mean);
+    const d = sums ? null : (stats?.d ?? x3.sub(mean.reshape([1, -1, 1])));
+    const sumG = sums?.sumG ?? channelSum(gy);
+    const dWeight = (sums?.sumGD ?? channelSum(gy.mul(d!))).mul(invStd);
     const a = weight ? invStd.mul(weight) : invStd;
     const b = a.mul(invStd).mul(dWeight).div(-m);
     const c = a.mul(sumG).div(-m);
-    const gx = gy.mul(a.reshape([1, -1, 1])).add(d.mul(b.reshape([1, -1, 1]))).add(c.reshape([1, -1, 1]));
+    const gx =
+      (sums && _channelAffine(x3, gy, mean, a, b, c)) ??
+      gy.mul(a.reshape([1, -1, 1])).add((d ?? x3.sub(mean.reshape([1, -1, 1]))).mul(b.reshape([1, -1, 1]))).add(c.reshape([1, -1, 1]));
     return [gx, weight ? dWeight : null, ctx.hasBias ? sumG : null, null];
   }
 }
