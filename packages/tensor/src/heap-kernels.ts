@@ -10,6 +10,7 @@
  * - `adam(…)`: Adam's and AdamW's step (below);
  * - `channelStats`, `channelGradSums`, `channelAffine`: batch norm's per-channel passes
  *   (`channel-kernels.ts`);
+ * - `relu`, `reluBackward`: ReLU and its gradient (`activation-kernels.ts`);
  * - `transpose(src, dst, rows, cols)`: a tiled matrix transpose of the matrix's `rows & ~3` by
  *   `cols & ~3` corner (tfjs-wasm's Transpose is 4–8× slower on weight-sized and activation-sized
  *   matrices).
@@ -23,6 +24,7 @@
  */
 
 import { heapMemory } from './heap.js';
+import { reluBackwardBody, reluBody } from './activation-kernels.js';
 import { channelAffineBody, channelGradSumsBody, channelStatsBody } from './channel-kernels.js';
 import { OP, SIMD, T, addLocal, addTo, at, bounds, fLoad, forLoop, get, localDecls, section, set, str, uleb, v128, vLoad, vec, whileBelow } from './wasm-assembler.js';
 
@@ -153,6 +155,8 @@ const functions: [string, number[], () => number[]][] = [
   ['channelStats', [I, I, I, I, F, I, I], channelStatsBody],
   ['channelGradSums', [I, I, I, I, I, I, I, I], channelGradSumsBody],
   ['channelAffine', [I, I, I, I, I, I, I, I, I, I], channelAffineBody],
+  ['relu', [I, I, I], reluBody],
+  ['reluBackward', [I, I, I, I], reluBackwardBody],
 ];
 
 /** The module's bytes; `shared` for the threaded build's shared memory. */
@@ -180,6 +184,8 @@ export interface HeapKernels {
   channelStats(x: number, n: number, c: number, s: number, m: number, mean: number, variance: number): void;
   channelGradSums(g: number, x: number, n: number, c: number, s: number, mean: number, sumG: number, sumGD: number): void;
   channelAffine(x: number, g: number, out: number, n: number, c: number, s: number, mean: number, a: number, b: number, k: number): void;
+  relu(x: number, out: number, n: number): void;
+  reluBackward(g: number, y: number, out: number, n: number): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();

@@ -107,6 +107,8 @@ export { conv2dWeightGradFast as _conv2dWeightGrad, conv2dWeightGradFastCovers a
 export { conv2dInputGradFast as _conv2dInputGrad, conv2dInputGradPadding as _conv2dInputGradPadding, exchangeMatrix as _exchangeMatrix } from './ops/conv-input-grad.js';
 /** @internal Fused in-place optimizer updates on the WASM heap (`@flint/optim`). */
 export { momentumUpdate_ as _momentumUpdate_, axpy_ as _axpy_, adamUpdate_ as _adamUpdate_, type AdamStep as _AdamStep } from './ops/fused-update.js';
+/** @internal ReLU's gradient on the WASM heap (autograd's relu formula). */
+export { reluBackward as _reluBackward } from './ops/heap-relu.js';
 /** @internal Batch norm's training passes on the WASM heap (`@flint/vision`). */
 export { batchNormStats as _batchNormStats, batchNormGradSums as _batchNormGradSums, channelAffine as _channelAffine } from './ops/batch-norm-passes.js';
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type Pool2dAttrs } from './ops/pool.js';

@@ -1,5 +1,5 @@
 /** Backward formulas of the activations (`relu`, `sigmoid`, `gelu`, `softmax`, …). */
-import { where, type Tensor } from '@flint/tensor';
+import { _reluBackward, isGradEnabled, where, type Tensor } from '@flint/tensor';
 import { attrs, type Formula, type FormulaContext } from './types.js';
 import { each } from './util.js';
 
@@ -24,8 +24,9 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const KAPPA = 0.044715;
 
 export const activationFormulas: Record<string, Formula> = {
-  // PyTorch's threshold_backward on the result: 0 where out <= 0, so 0 at x = 0.
-  relu: unary((g, ctx) => where(ctx.output(0).gt(0), g, 0)),
+  // PyTorch's threshold_backward on the result: 0 where out <= 0, so 0 at x = 0 and g at NaN.
+  // Outside create_graph on WASM one heap pass (the same bits).
+  relu: unary((g, ctx) => (!isGradEnabled() && _reluBackward(g, ctx.output(0))) || where(ctx.output(0).le(0), 0, g)),
   sigmoid: unary((g, ctx) => {
     const s = ctx.output(0);
     return g.mul(s).mul(s.neg().add(1));

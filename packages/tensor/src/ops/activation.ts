@@ -3,11 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { unary } from './pointwise.js';
+import { reluData } from './heap-relu.js';
 import { composite, normDim, scalarTypeName } from './util.js';
 import { transpose } from './shape.js';
 
 /** `torch.relu`; its gradient at 0 is 0, as PyTorch. */
-export const relu = (x: Tensor): Tensor => unary('relu', x, tf.relu, x.dtype !== 'bool');
+export const relu = (x: Tensor): Tensor => unary('relu', x, reluData, x.dtype !== 'bool');
 /** `torch.sigmoid`: 1 / (1 + exp(-x)). */
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, tf.sigmoid);
 /** `torch.tanh` */

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { transposeLast2 } from './fast-transpose.js';
+import { reluData } from './heap-relu.js';
 import { record, willRecord } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
 import { shapeStr } from './util.js';
@@ -195,7 +196,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   const data = tf.tidy(() => {
     if (win || cols) {
       const y = win ? windowConv(input._data, weight, bias?._data ?? null, win) : columnsConv(input._data, weight._data, bias?._data ?? null, cols!);
-      return relu ? tf.relu(y) : y;
+      return relu ? reluData(y) : y;
     }
     const xn = cl ? (input._data as tf.Tensor4D) : toNHWC(input._data);
     const y = convNHWC(xn, weight._data, attrs, n, filter, bias?._data ?? null, relu);
@@ -290,7 +291,7 @@ function convNHWC(x: tf.Tensor4D, weight: tf.Tensor, a: Conv2dAttrs, n: number, 
     y = tf.stridedSlice(y, [0, 0, 0, 0], [n, hh, ww, oo], [1, stride[0], stride[1], 1]) as tf.Tensor4D;
   }
   if (!fused && bias) y = tf.add(y, bias);
-  return !fused && relu ? tf.relu(y) : y;
+  return !fused && relu ? reluData(y) : y;
 }
 
 // ---- pad ------------------------------------------------------------------------------------
