@@ -7,6 +7,7 @@
  * - `momentum(p, buf, g, n, μ, b, a)`: `buf = μ·buf + b·g; p = p + a·buf` (SGD with momentum:
  *   `a = -lr`, `b = 1 - dampening`);
  * - `axpy(y, x, n, a)`: `y = y + a·x`;
+ * - `scaleAdd(y, x, n, a, b)`: `y = y·a + x·b` (batch norm's running statistics);
  * - `adam(…)`: Adam's and AdamW's step (below);
  * - `channelStats`, `channelGradSums`, `channelAffine`: batch norm's per-channel passes
  *   (`channel-kernels.ts`);
@@ -56,6 +57,16 @@ function axpyBody(): number[] {
   const locals = localDecls([[3, T.i32], [1, T.v128]]);
   const code = [...get(a), ...v128(SIMD.splat), ...set(va), ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, lanes), ...forLoop(i, end, 4, scalar), OP.end];
   return [...locals, ...code];
+}
+
+/** scaleAdd(y, x, n, a, b); locals i=5, end4=6, end=7 (i32), va=8, vb=9 (v128). */
+function scaleAddBody(): number[] {
+  const [y, x, n, a, b, i, end4, end, va, vb] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const lanes = [...at(y, i), ...vLoad(y, i), ...get(va), ...v128(SIMD.mul), ...vLoad(x, i), ...get(vb), ...v128(SIMD.mul), ...v128(SIMD.add), ...v128(SIMD.store), 4, 0];
+  const scalar = [...at(y, i), ...fLoad(y, i), ...get(a), OP.f32Mul, ...fLoad(x, i), ...get(b), OP.f32Mul, OP.f32Add, OP.f32Store, 2, 0];
+  const splats = [...get(a), ...v128(SIMD.splat), ...set(va), ...get(b), ...v128(SIMD.splat), ...set(vb)];
+  const code = [...splats, ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, lanes), ...forLoop(i, end, 4, scalar), OP.end];
+  return [...localDecls([[3, T.i32], [2, T.v128]]), ...code];
 }
 
 /**
@@ -150,6 +161,7 @@ const [I, F] = [T.i32, T.f32];
 const functions: [string, number[], () => number[]][] = [
   ['momentum', [I, I, I, I, F, F, F], momentumBody],
   ['axpy', [I, I, I, F], axpyBody],
+  ['scaleAdd', [I, I, I, F, F], scaleAddBody],
   ['transpose', [I, I, I, I], transposeBody],
   ['adam', [I, I, I, I, I, F, F, F, F, F, F, F, F], adamBody],
   ['channelStats', [I, I, I, I, F, I, I], channelStatsBody],
@@ -179,6 +191,7 @@ function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
 export interface HeapKernels {
   momentum(p: number, buf: number, g: number, n: number, mu: number, b: number, a: number): void;
   axpy(y: number, x: number, n: number, a: number): void;
+  scaleAdd(y: number, x: number, n: number, a: number, b: number): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
   adam(p: number, m: number, v: number, g: number, n: number, b1: number, omb1: number, b2: number, omb2: number, bc2: number, eps: number, neg: number, decay: number): void;
   channelStats(x: number, n: number, c: number, s: number, m: number, mean: number, variance: number): void;

@@ -105,8 +105,8 @@ export { conv2d, pad, type Conv2dOptions, type Conv2dAttrs, type PadMode, type S
 export { isEmptyConv as _isEmptyConv } from './ops/conv.js';
 export { conv2dWeightGradFast as _conv2dWeightGrad, conv2dWeightGradFastCovers as _conv2dWeightGradCovers, conv2dWeightGradPadding as _conv2dWeightGradPadding } from './ops/conv-weight-grad.js';
 export { conv2dInputGradFast as _conv2dInputGrad, conv2dInputGradPadding as _conv2dInputGradPadding, exchangeMatrix as _exchangeMatrix } from './ops/conv-input-grad.js';
-/** @internal Fused in-place optimizer updates on the WASM heap (`@flint/optim`). */
-export { momentumUpdate_ as _momentumUpdate_, axpy_ as _axpy_, adamUpdate_ as _adamUpdate_, type AdamStep as _AdamStep } from './ops/fused-update.js';
+/** @internal Fused in-place updates on the WASM heap (`@flint/optim`, batch norm's running statistics). */
+export { momentumUpdate_ as _momentumUpdate_, axpy_ as _axpy_, scaleAdd_ as _scaleAdd_, adamUpdate_ as _adamUpdate_, type AdamStep as _AdamStep } from './ops/fused-update.js';
 /** @internal ReLU's gradient on the WASM heap (autograd's relu formula). */
 export { reluBackward as _reluBackward } from './ops/heap-relu.js';
 /** @internal Batch norm's training passes on the WASM heap (`@flint/vision`). */

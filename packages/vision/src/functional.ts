@@ -6,7 +6,7 @@
  * composed here from tensor ops.
  */
 import { noGrad } from '@flint/autograd';
-import type { Tensor } from '@flint/tensor';
+import { _scaleAdd_, type Tensor } from '@flint/tensor';
 import { BatchNormTraining } from './batch-norm-train.js';
 
 export { conv2d, pad, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '@flint/tensor';
@@ -59,9 +59,11 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
     if (runningMean || runningVar) {
       noGrad(() => {
         const keep = typeof momentum === 'number' ? 1 - momentum : momentum.neg().add(1);
-        if (runningMean) runningMean.copy_(runningMean.mul(keep).add(mean.mul(momentum)));
         const unbiased = typeof momentum === 'number' ? (momentum * count) / (count - 1) : momentum.mul(count / (count - 1));
-        if (runningVar) runningVar.copy_(runningVar.mul(keep).add(variance.mul(unbiased)));
+        // One in-place pass each on WASM (the same bits as the ops below).
+        const fused = (running: Tensor, batch: Tensor, b: number | Tensor) => typeof keep === 'number' && typeof b === 'number' && _scaleAdd_(running, batch, keep, b);
+        if (runningMean && !fused(runningMean, mean, momentum)) runningMean.copy_(runningMean.mul(keep).add(mean.mul(momentum)));
+        if (runningVar && !fused(runningVar, variance, unbiased)) runningVar.copy_(runningVar.mul(keep).add(variance.mul(unbiased)));
       });
     }
     return y.reshape(input.shape);

@@ -1,7 +1,7 @@
 /** The fused in-place optimizer updates on the WASM heap: same bits as the kernel ops, and views alias. */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { _adamUpdate_ as adamUpdate_, _axpy_ as axpy_, _momentumUpdate_ as momentumUpdate_, manualSeed, randn, setBackend, tensor, Tensor } from '../index.js';
+import { _adamUpdate_ as adamUpdate_, _axpy_ as axpy_, _momentumUpdate_ as momentumUpdate_, _scaleAdd_ as scaleAdd_, manualSeed, randn, setBackend, tensor, Tensor } from '../index.js';
 
 const bits = (t: Tensor) => [...new Uint32Array(new Float32Array(t.contiguous().tolist() as never).buffer)];
 const same = (a: Tensor, b: Tensor) => expect(bits(a.flatten())).toEqual(bits(b.flatten()));
@@ -47,6 +47,21 @@ describe('momentumUpdate_ and axpy_ (WASM)', () => {
     same(m, wantM);
     same(v, wantV);
     same(p, wantP);
+  });
+
+  it.each([
+    ['64 elements (lanes only)', [64]],
+    ['3 elements (the tail only)', [3]],
+    ['1 003 elements', [17, 59]],
+  ] as const)("scaleAdd_, %s: bit-identical to batch norm's running-statistics ops", (_name, shape) => {
+    manualSeed(6);
+    const [running, batch] = [randn([...shape]), randn([...shape])];
+    const [keep, b] = [1 - 0.1, (0.1 * 512) / 511];
+    const want = running.mul(keep).add(batch.mul(b));
+    const v0 = running._version;
+    expect(scaleAdd_(running, batch, keep, b)).toBe(true);
+    same(running, want);
+    expect(running._version).toBe(v0 + 1);
   });
 
   it('writes through to views of the updated tensor, and leaves values computed before alone', () => {

@@ -51,6 +51,14 @@ export function axpy_(y: Tensor, x: Tensor, alpha: number): boolean {
   return inPlace('axpy_', [y], x, (k, [yo], xo) => k.axpy(yo!, xo, y.numel(), alpha));
 }
 
+/**
+ * `y = y·a + x·b` in place (`y.mul_(a).add_(x, alpha=b)` rounded as `y.mul(a).add(x.mul(b))`):
+ * batch norm's running-statistics update, `running = running·(1 − momentum) + batch·momentum`.
+ */
+export function scaleAdd_(y: Tensor, x: Tensor, a: number, b: number): boolean {
+  return inPlace('scaleAdd_', [y], x, (k, [yo], xo) => k.scaleAdd(yo!, xo, y.numel(), a, b));
+}
+
 /** Adam's hyperparameters for one step `t` (PyTorch's names). */
 export interface AdamStep {
   lr: number;
