@@ -58,11 +58,12 @@ export function heapRewritten(t: tf.Tensor): void {
 }
 
 /**
- * A new float32 backend tensor of `shape` with uninitialised memory, and its byte offset on the
- * heap, for a kernel that fills all of it (tfjs-wasm's own kernels allocate their outputs so).
+ * A new float32 (or int32) backend tensor of `shape` with uninitialised memory, and its byte
+ * offset on the heap, for a kernel or a scan that fills all of it (tfjs-wasm's own kernels
+ * allocate their outputs so). Take heap views only after the allocations: one may grow the heap.
  */
-export function heapAlloc(shape: readonly number[]): { tensor: tf.Tensor; offset: number } {
-  const backend = tf.backend() as unknown as WasmBackend & { makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo };
-  const info = backend.makeOutput([...shape], 'float32');
+export function heapAlloc(shape: readonly number[], dtype: 'float32' | 'int32' = 'float32'): { tensor: tf.Tensor; offset: number } {
+  const backend = tf.backend() as unknown as WasmBackend & { makeOutput(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo };
+  const info = backend.makeOutput([...shape], dtype);
   return { tensor: tf.engine().makeTensorFromTensorInfo(info), offset: backend.getMemoryOffset(info.dataId) };
 }

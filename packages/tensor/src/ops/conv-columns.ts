@@ -14,11 +14,12 @@
  *
  * `cols[(c, i, j), (n, y, x)] = input[n, c, y·s + i·d - p, x·s + j·d - p]`, zero on padding.
  * The columns are built and summed back by JS loops over the WASM heap (tfjs has no im2col kernel),
- * through a map from column entries to input offsets made once per geometry.
+ * straight into the output tensors there, through a map from column entries to input offsets made
+ * once per geometry.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { transpose2d } from './fast-transpose.js';
-import { heapView } from '../heap.js';
+import { heapAlloc, heapView } from '../heap.js';
 import { outSize, type Conv2dAttrs } from './conv.js';
 
 /** One spatial axis: input length, kernel, stride, dilation, padding before, output length. */
@@ -100,18 +101,18 @@ function sources(g: Columns): Int32Array {
 /** `cols [K, N·Ho·Wo]` of the input `[N, C, H, W]` (or `colsᵀ` with `transposed`), read from the heap. */
 function columns(x: tf.Tensor, g: Columns, transposed = false): tf.Tensor2D {
   const at = sources(g);
-  const src = heapView(x)!;
   const positions = g.n * g.h.out * g.w.out;
   const k = at.length / positions;
-  const out = new Float32Array(at.length);
+  const result = heapAlloc(transposed ? [positions, k] : [k, positions]);
+  const [src, out] = [heapView(x)!, heapView(result.tensor)!];
   if (!transposed) {
-    for (let t = 0; t < at.length; t++) if (at[t]! >= 0) out[t] = src[at[t]!]!;
-    return tf.tensor2d(out, [k, positions]);
+    for (let t = 0; t < at.length; t++) out[t] = at[t]! >= 0 ? src[at[t]!]! : 0;
+  } else {
+    for (let row = 0, t = 0; row < k; row++) {
+      for (let pos = 0; pos < positions; pos++, t++) out[pos * k + row] = at[t]! >= 0 ? src[at[t]!]! : 0;
+    }
   }
-  for (let row = 0, t = 0; row < k; row++) {
-    for (let pos = 0; pos < positions; pos++, t++) if (at[t]! >= 0) out[pos * k + row] = src[at[t]!]!;
-  }
-  return tf.tensor2d(out, [positions, k]);
+  return result.tensor as tf.Tensor2D;
 }
 
 /** `gᵀ [O, N·Ho·Wo]` of `grad [N, O, Ho, Wo]`. */
@@ -130,10 +131,11 @@ export function columnsConv(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | n
 export function columnsConvInputGrad(grad: tf.Tensor, weight: tf.Tensor, g: Columns): tf.Tensor4D {
   const dcols = tf.matMul(transpose2d(tf.reshape(weight, [g.o, weight.size / g.o])), gradT(grad, g));
   const at = sources(g);
-  const src = heapView(dcols)!;
-  const out = new Float32Array(g.n * g.c * g.h.size * g.w.size);
+  const result = heapAlloc([g.n, g.c, g.h.size, g.w.size]);
+  const [src, out] = [heapView(dcols)!, heapView(result.tensor)!];
+  out.fill(0);
   for (let t = 0; t < at.length; t++) if (at[t]! >= 0) out[at[t]!] += src[t]!;
-  return tf.tensor4d(out, [g.n, g.c, g.h.size, g.w.size]);
+  return result.tensor as tf.Tensor4D;
 }
 
 /** dL/dweight `[O, C, kh, kw]` from `grad [N, O, Ho, Wo]` and the input, inside the caller's `tf.tidy`. */

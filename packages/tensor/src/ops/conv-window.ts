@@ -20,7 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { transpose2d } from './fast-transpose.js';
-import { heapView } from '../heap.js';
+import { heapAlloc, heapView } from '../heap.js';
 import type { Tensor } from '../tensor.js';
 import { outSize, type Conv2dAttrs } from './conv.js';
 
@@ -79,22 +79,23 @@ function landingWeight(weight: Tensor, win: Window): tf.Tensor2D {
   const t = win.h.count * win.w.count;
   if (allTaps(win)) return tf.reshape(weight._data, [o, c * t]);
   return weight._derivedData(key(win), (w) => {
-    const heap = heapView(w);
-    if (heap) return tf.tensor2d(gatherTaps(heap as Float32Array, o * c, win), [o, c * t]);
+    const out = heapView(w) ? heapAlloc([o, c * t]) : null;
+    if (out) {
+      gatherTaps(heapView(w) as Float32Array, heapView(out.tensor) as Float32Array, o * c, win);
+      return out.tensor;
+    }
     return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(w, [o * c, win.kh * win.kw]), selection(win)), [o, c * t]));
   }) as tf.Tensor2D;
 }
 
-/** On WASM, the landing taps of each `[kh, kw]` filter plane read straight from the heap. */
-function gatherTaps(src: Float32Array, planes: number, win: Window): Float32Array {
+/** On WASM, the landing taps of each `[kh, kw]` filter plane read straight from the heap into `out [planes, |T|]` there. */
+function gatherTaps(src: Float32Array, out: Float32Array, planes: number, win: Window): void {
   const taps = win.kh * win.kw;
   const t = win.h.count * win.w.count;
   const at = Int32Array.from({ length: t }, (_, k) => (win.h.first + Math.floor(k / win.w.count)) * win.kw + win.w.first + (k % win.w.count));
-  const out = new Float32Array(planes * t);
   // One pass over the weight, plane by plane (a pass per tap read it `t` times: memory-bound).
   if (t === 1) for (let p = 0, from = at[0]!; p < planes; p++, from += taps) out[p] = src[from]!;
   else for (let p = 0, to = 0, base = 0; p < planes; p++, base += taps) for (let k = 0; k < t; k++, to++) out[to] = src[base + at[k]!]!;
-  return out;
 }
 
 /** `P [N, C·|T|]`: the input under the landing taps. */

@@ -6,7 +6,7 @@
  * built from tfjs ops tap by tap.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { heapView } from '../heap.js';
+import { heapAlloc, heapView } from '../heap.js';
 import type { Pool2dAttrs } from './pool.js';
 
 /**
@@ -18,8 +18,7 @@ import type { Pool2dAttrs } from './pool.js';
  * Inside the caller's `tf.tidy`.
  */
 export function poolWithIndices(x: tf.Tensor, a: Pool2dAttrs): { out: tf.Tensor; indices: tf.Tensor } {
-  const heap = heapView(x);
-  return heap ? poolOnHeap(x, heap, a) : poolByTaps(x, a);
+  return heapView(x) ? poolOnHeap(x, a) : poolByTaps(x, a);
 }
 
 /** The sizes of a pooling of `x [N, C, H, W]`, one name each. */
@@ -34,12 +33,13 @@ function dims(x: tf.Tensor, a: Pool2dAttrs) {
  * the same from tfjs-wasm kernels took ~30 ms (its Slice kernel copies its whole input out of the
  * heap, a gather moves one index per element).
  */
-function poolOnHeap(x: tf.Tensor, src: ArrayLike<number>, a: Pool2dAttrs): { out: tf.Tensor; indices: tf.Tensor } {
+function poolOnHeap(x: tf.Tensor, a: Pool2dAttrs): { out: tf.Tensor; indices: tf.Tensor } {
   const { n, c, h, w, kh, kw, oh, ow, ph, pw, sh, sw, dh, dw } = dims(x, a);
-  const out = new Float32Array(n * c * oh * ow);
-  const indices = new Int32Array(n * c * oh * ow);
-  // The scan reads the heap view only; the output tensors are made after it (an allocation may
-  // grow the heap and detach the view).
+  const outT = heapAlloc([n, c, oh, ow]);
+  const indicesT = heapAlloc([n * c * oh * ow], 'int32');
+  // The outputs are allocated first and written in place: an allocation may grow the heap and
+  // detach earlier views.
+  const [src, out, indices] = [heapView(x)!, heapView(outT.tensor)!, heapView(indicesT.tensor)!];
   for (let plane = 0, at = 0; plane < n * c; plane++) {
     const base = plane * h * w;
     for (let r = 0; r < oh; r++) {
@@ -66,7 +66,7 @@ function poolOnHeap(x: tf.Tensor, src: ArrayLike<number>, a: Pool2dAttrs): { out
       }
     }
   }
-  return { out: tf.tensor4d(out, [n, c, oh, ow]), indices: tf.tensor1d(indices, 'int32') };
+  return { out: outT.tensor, indices: indicesT.tensor };
 }
 
 /**
