@@ -12,8 +12,8 @@
  * - `channelStats`, `channelGradSums`, `channelAffine`: batch norm's per-channel passes
  *   (`channel-kernels.ts`);
  * - `relu`, `reluBackward`: ReLU and its gradient (`activation-kernels.ts`);
- * - `transpose(src, dst, rows, cols)`: a tiled matrix transpose of the matrix's `rows & ~3` by
- *   `cols & ~3` corner (tfjs-wasm's Transpose is 4–8× slower on weight-sized and activation-sized
+ * - `transpose(src, dst, rows, cols, ds)`: a tiled matrix transpose of the matrix's `rows & ~3` by
+ *   `cols & ~3` corner, its output rows in order or reversed (tfjs-wasm's Transpose is 4–8× slower on weight-sized and activation-sized
  *   matrices).
  *
  * Pointers are byte offsets into the heap, `n` counts float32 elements. Every product and sum is
@@ -104,14 +104,16 @@ function adamBody(): number[] {
 }
 
 /**
- * transpose(src, dst, rows, cols): `dst [cols, rows] = srcᵀ` for a row-major `src [rows, cols]`,
- * over the `rows & ~3` by `cols & ~3` corner only (the caller copies the rest): 4×4 blocks, each
- * four row loads, eight lane shuffles and four column stores, walked in 32×32 tiles so both sides
- * stay in cache (in ResNet-18's training step, 8×8 and 16×16 tiles took 30 % longer, 64×64 50 %). Locals i0=4, j0=5, iend=6, jend=7, i=8, j=9, s=10, d=11, ss=12, ds=13,
+ * transpose(src, dst, rows, cols, ds): `dst [cols, rows] = srcᵀ` for a row-major `src [rows, cols]`,
+ * where output row `j` starts at byte `dst + j·ds` (`ds = 4·rows`; negative from the last row for
+ * the rows in reverse order), over the `rows & ~3` by `cols & ~3` corner only (the caller copies
+ * the rest): 4×4 blocks, each four row loads, eight lane shuffles and four column stores, walked in
+ * 32×32 tiles so both sides stay in cache (in ResNet-18's training step, 8×8 and 16×16 tiles took
+ * 30 % longer, 64×64 50 %). Locals i0=5, j0=6, iend=7, jend=8, i=9, j=10, s=11, d=12, ss=13,
  * rows4=14, cols4=15 (i32); r0–r3=16–19, t0–t3=20–23 (v128).
  */
 function transposeBody(): number[] {
-  const [src, dst, rows, cols, i0, j0, iend, jend, i, j, s, d, ss, ds, rows4, cols4] = Array.from({ length: 16 }, (_, k) => k);
+  const [src, dst, rows, cols, ds, i0, j0, iend, jend, i, j, s, d, ss, rows4, cols4] = Array.from({ length: 16 }, (_, k) => k);
   const r = [16, 17, 18, 19];
   const t = [20, 21, 22, 23];
   const TILE = 32;
@@ -129,7 +131,8 @@ function transposeBody(): number[] {
   const store = (k: number, value: number[]) => [...plus(d, ds, k), ...value, ...v128(SIMD.store), 4, 0];
   const block = [
     ...addr(src, i, cols, j), ...set(s),
-    ...addr(dst, j, rows, i), ...set(d),
+    // d = dst + j·ds + 4·i
+    ...get(dst), ...get(j), ...get(ds), OP.i32Mul, OP.i32Add, ...get(i), OP.i32Const, 2, OP.i32Shl, OP.i32Add, ...set(d),
     ...r.flatMap((local, k) => [...plus(s, ss, k), ...v128(SIMD.load), 4, 0, ...set(local)]),
     // t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
     ...shuffle(r[0]!, r[1]!, [0, 4, 1, 5]), ...set(t[0]!),
@@ -145,12 +148,11 @@ function transposeBody(): number[] {
   const rowOfBlocks = [...get(j0), ...set(j), ...whileBelow(j, jend, block), ...addTo(i, 4)];
   const tile = [...tileEnd(j0, cols4, jend), ...get(i0), ...set(i), ...whileBelow(i, iend, rowOfBlocks), ...addTo(j0, TILE)];
   const band = [...tileEnd(i0, rows4, iend), OP.i32Const, 0, ...set(j0), ...whileBelow(j0, cols4, tile), ...addTo(i0, TILE)];
-  const locals = localDecls([[12, T.i32], [8, T.v128]]);
+  const locals = localDecls([[11, T.i32], [8, T.v128]]);
   const down4 = (n: number, to: number) => [...get(n), OP.i32Const, 0x7c /* -4 */, OP.i32And, ...set(to)];
   const code = [
     ...down4(rows, rows4), ...down4(cols, cols4),
     ...get(cols), OP.i32Const, 2, OP.i32Shl, ...set(ss),
-    ...get(rows), OP.i32Const, 2, OP.i32Shl, ...set(ds),
     OP.i32Const, 0, ...set(i0), ...whileBelow(i0, rows4, band), OP.end,
   ];
   return [...locals, ...code];
@@ -162,7 +164,7 @@ const functions: [string, number[], () => number[]][] = [
   ['momentum', [I, I, I, I, F, F, F], momentumBody],
   ['axpy', [I, I, I, F], axpyBody],
   ['scaleAdd', [I, I, I, F, F], scaleAddBody],
-  ['transpose', [I, I, I, I], transposeBody],
+  ['transpose', [I, I, I, I, I], transposeBody],
   ['adam', [I, I, I, I, I, F, F, F, F, F, F, F, F], adamBody],
   ['channelStats', [I, I, I, I, F, I, I], channelStatsBody],
   ['channelGradSums', [I, I, I, I, I, I, I, I], channelGradSumsBody],
@@ -192,7 +194,7 @@ export interface HeapKernels {
   momentum(p: number, buf: number, g: number, n: number, mu: number, b: number, a: number): void;
   axpy(y: number, x: number, n: number, a: number): void;
   scaleAdd(y: number, x: number, n: number, a: number, b: number): void;
-  transpose(src: number, dst: number, rows: number, cols: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number, ds: number): void;
   adam(p: number, m: number, v: number, g: number, n: number, b1: number, omb1: number, b2: number, omb2: number, bc2: number, eps: number, neg: number, decay: number): void;
   channelStats(x: number, n: number, c: number, s: number, m: number, mean: number, variance: number): void;
   channelGradSums(g: number, x: number, n: number, c: number, s: number, mean: number, sumG: number, sumGD: number): void;

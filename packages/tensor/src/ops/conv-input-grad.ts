@@ -2,15 +2,15 @@
  * @internal The input gradient of `conv2d` (groups 1), computed outside autograd (a backward
  * without `createGraph`). It is the forward convolution of the stride-dilated output gradient with
  * the filter flipped in space and with in/out channels swapped (see autograd's formulas/conv.ts,
- * which builds the same from recorded ops for a second backward). Here the filter is made in two
- * weight-sized passes (a tap-reversing matMul and one 2-D transpose); the recorded form takes
- * four (a transposed view's copy, the flip, and conv2d's own layout change). A one-pixel
+ * which builds the same from recorded ops for a second backward). Here the filter is made in one
+ * weight-sized pass on WASM (a transpose writing the taps in reverse order), two elsewhere; the
+ * recorded form takes four (a transposed view's copy, the flip, and conv2d's own layout change). A one-pixel
  * output runs as a matMul (conv-window.ts), one with few output positions as a matMul over
  * columns (conv-columns.ts), a strided one as one convolution per output phase
  * (conv-input-grad-strided.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { transpose2d } from './fast-transpose.js';
+import { transpose2d, transposeReversed } from './fast-transpose.js';
 import { Tensor } from '../tensor.js';
 import { isEmptyConv, pointConvAsMatMul, toNCHW, toNHWC, type Conv2dAttrs } from './conv.js';
 import { oneWindow, windowConvInputGrad } from './conv-window.js';
@@ -33,15 +33,17 @@ export function exchangeMatrix(n: number): Float32Array {
 }
 
 /**
- * PyTorch's weight `[O, C, kh, kw]` → the filter `[kh, kw, O, C]` flipped in space: the taps
- * reversed by one matMul with the exchange matrix over `[O·C, kh·kw]` (tfjs-wasm's Reverse and
- * Gather take ~15× longer), then one 2-D transpose to `[kh·kw, O·C]`.
+ * PyTorch's weight `[O, C, kh, kw]` → the filter `[kh, kw, O, C]` flipped in space (reversing the
+ * flattened taps flips both axes): on WASM one transpose of `[O·C, kh·kw]` that writes the tap
+ * rows in reverse order; elsewhere the taps reversed by one matMul with the exchange matrix
+ * (tfjs-wasm's Reverse and Gather take ~15× longer), then a 2-D transpose.
  */
 function flippedSwapped(w: tf.Tensor): tf.Tensor4D {
   const [o, c, kh, kw] = w.shape as [number, number, number, number];
   const taps = kh * kw;
-  const flipped = tf.matMul(tf.reshape(w, [o * c, taps]), tf.tensor2d(exchangeMatrix(taps), [taps, taps]));
-  return tf.reshape(transpose2d(flipped), [kh, kw, o, c]);
+  const rows = tf.reshape(w, [o * c, taps]);
+  const flipped = transposeReversed(rows) ?? transpose2d(tf.matMul(rows, tf.tensor2d(exchangeMatrix(taps), [taps, taps])));
+  return tf.reshape(flipped, [kh, kw, o, c]);
 }
 
 /** dL/dinput `[N, C, H, W]` of `conv2d(input, weight)` from `g [N, O, Ho, Wo]`; groups 1, not recorded. */

@@ -12,7 +12,7 @@
  * The backward formulas (in `@flint/autograd`) are convolutions again, built from this op.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { transposeLast2 } from './fast-transpose.js';
+import { transpose2d, transposeLast2 } from './fast-transpose.js';
 import { reluData } from './heap-relu.js';
 import { record, willRecord } from '../graph-hooks.js';
 import { Tensor } from '../tensor.js';
@@ -122,7 +122,9 @@ export function toNCHW(x: tf.Tensor): tf.Tensor4D {
 /** PyTorch's weight `[O, I, kh, kw]` → tfjs's filter `[kh, kw, I, O]`. */
 function toHWIO(w: tf.Tensor): tf.Tensor4D {
   const [o, i, kh, kw] = w.shape as [number, number, number, number];
-  return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(w, [o, i, kh * kw]), [2, 1, 0]), [kh, kw, i, o]));
+  const t = kh * kw;
+  // [O, I, T] → [O, T, I] → [T·I, O]: two matrix transposes (the heap kernel's), not one 3-axis one.
+  return tf.tidy(() => tf.reshape(transpose2d(tf.reshape(transposeLast2(tf.reshape(w, [o, i, t])), [o, t * i])), [kh, kw, i, o]));
 }
 
 // ---- conv2d ---------------------------------------------------------------------------------

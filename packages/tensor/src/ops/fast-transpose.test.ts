@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { randn, tensor } from '../index.js';
-import { permuteAsTranspose, transpose2d, transposeLast2 } from './fast-transpose.js';
+import { permuteAsTranspose, transpose2d, transposeLast2, transposeReversed } from './fast-transpose.js';
 
 describe('permuteAsTranspose (WASM)', () => {
   it.each([
@@ -24,7 +24,7 @@ describe('permuteAsTranspose (WASM)', () => {
     }
   });
 
-  it('moves every element for sizes around the 4×4 blocks and the tiles, batched too', () => {
+  it('moves every element for sizes around the 4×4 blocks and the tiles, batched and with the rows reversed too', () => {
     const sizes = [1, 3, 4, 5, 8, 15, 16, 17, 33];
     for (const r of sizes) {
       for (const c of sizes) {
@@ -32,6 +32,7 @@ describe('permuteAsTranspose (WASM)', () => {
         expect([...transposeLast2(x).dataSync()], `[2, ${r}, ${c}]`).toEqual([...tf.transpose(x, [0, 2, 1]).dataSync()]);
         const m = randn([r, c])._data;
         expect([...transpose2d(m).dataSync()], `[${r}, ${c}]`).toEqual([...tf.transpose(m).dataSync()]);
+        expect([...transposeReversed(m)!.dataSync()], `reversed [${r}, ${c}]`).toEqual([...tf.reverse(tf.transpose(m), 0).dataSync()]);
       }
     }
   });

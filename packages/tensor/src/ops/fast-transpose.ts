@@ -22,7 +22,16 @@ export function transposeLast2(x: tf.Tensor): tf.Tensor {
   return batchedTranspose(x, b, r, c) ?? tf.transpose(x, [0, 2, 1]);
 }
 
-function batchedTranspose(x: tf.Tensor, b: number, r: number, c: number): tf.Tensor | null {
+/**
+ * `[R, C] → [C, R]` with the output rows in reverse order (`tf.reverse(tf.transpose(x), 0)`), on
+ * the heap; `null` where the heap kernel does not apply (the caller builds it from other ops).
+ */
+export function transposeReversed(x: tf.Tensor): tf.Tensor | null {
+  const [r, c] = x.shape as [number, number];
+  return x.size === 0 ? null : batchedTranspose(x, 1, r, c, true);
+}
+
+function batchedTranspose(x: tf.Tensor, b: number, r: number, c: number, reversed = false): tf.Tensor | null {
   const shape = b === 1 && x.shape.length === 2 ? [c, r] : [b, c, r];
   // tfjs-wasm's Transpose divides by zero on an empty tensor.
   if (x.size === 0) return tf.zeros(shape, x.dtype);
@@ -32,19 +41,25 @@ function batchedTranspose(x: tf.Tensor, b: number, r: number, c: number): tf.Ten
   if (!kernels || !src) return null;
   const out = heapAlloc(shape);
   const bytes = r * c * 4;
-  for (let i = 0; i < b; i++) kernels.transpose(src.offset + i * bytes, out.offset + i * bytes, r, c);
+  // Output row j starts at `first + j·ds` bytes into each matrix.
+  const [first, ds] = reversed ? [(c - 1) * r * 4, -r * 4] : [0, r * 4];
+  for (let i = 0; i < b; i++) kernels.transpose(src.offset + i * bytes, out.offset + i * bytes + first, r, c, ds);
   if (r % 4 !== 0 || c % 4 !== 0) {
     const memory = heapMemory()!.buffer;
-    for (let i = 0; i < b; i++) transposeEdges(new Float32Array(memory, src.offset + i * bytes, r * c), new Float32Array(memory, out.offset + i * bytes, r * c), r, c);
+    for (let i = 0; i < b; i++) transposeEdges(new Float32Array(memory, src.offset + i * bytes, r * c), new Float32Array(memory, out.offset + i * bytes, r * c), r, c, reversed);
   }
   return out.tensor;
 }
 
-/** The part of `dst = srcᵀ` outside the kernel's `r & ~3` by `c & ~3` corner: the last `c % 4` columns, then the last `r % 4` rows. */
-function transposeEdges(src: Float32Array, dst: Float32Array, r: number, c: number): void {
+/**
+ * The part of `dst = srcᵀ` (rows reversed with `reversed`) outside the kernel's `r & ~3` by
+ * `c & ~3` corner: the last `c % 4` columns, then the last `r % 4` rows.
+ */
+function transposeEdges(src: Float32Array, dst: Float32Array, r: number, c: number, reversed: boolean): void {
   const [r4, c4] = [r & ~3, c & ~3];
-  for (let i = 0; i < r; i++) for (let j = c4; j < c; j++) dst[j * r + i] = src[i * c + j]!;
-  for (let i = r4; i < r; i++) for (let j = 0; j < c4; j++) dst[j * r + i] = src[i * c + j]!;
+  const row = (j: number) => (reversed ? c - 1 - j : j) * r;
+  for (let i = 0; i < r; i++) for (let j = c4; j < c; j++) dst[row(j) + i] = src[i * c + j]!;
+  for (let i = r4; i < r; i++) for (let j = 0; j < c4; j++) dst[row(j) + i] = src[i * c + j]!;
 }
 
 /**
