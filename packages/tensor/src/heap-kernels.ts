@@ -11,6 +11,7 @@
  * - `adam(…)`: Adam's and AdamW's step (below);
  * - `channelStats`, `channelGradSums`, `channelAffine`: batch norm's per-channel passes
  *   (`channel-kernels.ts`);
+ * - `gatherTaps`: some taps of every filter plane (a convolution's landing taps, `conv-window.ts`);
  * - `relu`, `reluBackward`: ReLU and its gradient (`activation-kernels.ts`);
  * - `transpose(src, dst, rows, cols, ds)`: a tiled matrix transpose of the matrix's `rows & ~3` by
  *   `cols & ~3` corner, its output rows in order or reversed (tfjs-wasm's Transpose is 4–8× slower on weight-sized and activation-sized
@@ -158,6 +159,22 @@ function transposeBody(): number[] {
   return [...locals, ...code];
 }
 
+/**
+ * gatherTaps(src, dst, planes, planeBytes, tapBytes, at): for each of `planes` runs of
+ * `planeBytes` at `src`, the f32 values at the `tapBytes / 4` byte offsets listed (as i32) at
+ * `at`, written one after another from `dst`. Locals p=6, base=7, d=8, k=9 (i32).
+ */
+function gatherTapsBody(): number[] {
+  const [src, dst, planes, planeBytes, tapBytes, at_, p, base, d, k] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const tap = [
+    ...get(d), ...get(base), ...get(at_), ...get(k), OP.i32Add, OP.i32Load, 2, 0, OP.i32Add, OP.f32Load, 2, 0, OP.f32Store, 2, 0,
+    ...addTo(d, 4), ...addTo(k, 4),
+  ];
+  const plane = [OP.i32Const, 0, ...set(k), ...whileBelow(k, tapBytes, tap), ...addLocal(base, planeBytes), ...addTo(p, 1)];
+  const code = [...get(src), ...set(base), ...get(dst), ...set(d), OP.i32Const, 0, ...set(p), ...whileBelow(p, planes, plane), OP.end];
+  return [...localDecls([[4, T.i32]]), ...code];
+}
+
 const [I, F] = [T.i32, T.f32];
 /** The exported functions: name, parameter types (no results), body. */
 const functions: [string, number[], () => number[]][] = [
@@ -165,6 +182,7 @@ const functions: [string, number[], () => number[]][] = [
   ['axpy', [I, I, I, F], axpyBody],
   ['scaleAdd', [I, I, I, F, F], scaleAddBody],
   ['transpose', [I, I, I, I, I], transposeBody],
+  ['gatherTaps', [I, I, I, I, I, I], gatherTapsBody],
   ['adam', [I, I, I, I, I, F, F, F, F, F, F, F, F], adamBody],
   ['channelStats', [I, I, I, I, F, I, I], channelStatsBody],
   ['channelGradSums', [I, I, I, I, I, I, I, I], channelGradSumsBody],
@@ -195,6 +213,7 @@ export interface HeapKernels {
   axpy(y: number, x: number, n: number, a: number): void;
   scaleAdd(y: number, x: number, n: number, a: number, b: number): void;
   transpose(src: number, dst: number, rows: number, cols: number, ds: number): void;
+  gatherTaps(src: number, dst: number, planes: number, planeBytes: number, tapBytes: number, at: number): void;
   adam(p: number, m: number, v: number, g: number, n: number, b1: number, omb1: number, b2: number, omb2: number, bc2: number, eps: number, neg: number, decay: number): void;
   channelStats(x: number, n: number, c: number, s: number, m: number, mean: number, variance: number): void;
   channelGradSums(g: number, x: number, n: number, c: number, s: number, mean: number, sumG: number, sumGD: number): void;

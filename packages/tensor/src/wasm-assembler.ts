@@ -15,6 +15,7 @@ export const OP = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  i32Load: 0x28,
   f32Load: 0x2a,
   f32Store: 0x38,
   i32Const: 0x41,

@@ -20,7 +20,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { transpose2d } from './fast-transpose.js';
-import { heapAlloc, heapView } from '../heap.js';
+import { activeHeapKernels } from '../heap-kernels.js';
+import { heapAlloc, heapBuffer, heapView } from '../heap.js';
 import type { Tensor } from '../tensor.js';
 import { outSize, type Conv2dAttrs } from './conv.js';
 
@@ -79,23 +80,24 @@ function landingWeight(weight: Tensor, win: Window): tf.Tensor2D {
   const t = win.h.count * win.w.count;
   if (allTaps(win)) return tf.reshape(weight._data, [o, c * t]);
   return weight._derivedData(key(win), (w) => {
-    const out = heapView(w) ? heapAlloc([o, c * t]) : null;
-    if (out) {
-      gatherTaps(heapView(w) as Float32Array, heapView(out.tensor) as Float32Array, o * c, win);
+    const kernels = activeHeapKernels();
+    const src = kernels ? heapBuffer(w) : null;
+    if (kernels && src) {
+      // One pass over the weight (memory-bound: every cache line holds a landing tap).
+      const out = heapAlloc([o, c * t]);
+      const at = heapAlloc([t], 'int32');
+      (heapView(at.tensor) as Int32Array).set(landingTaps(win).map((tap) => tap * 4));
+      kernels.gatherTaps(src.offset, out.offset, o * c, win.kh * win.kw * 4, t * 4, at.offset);
+      at.tensor.dispose();
       return out.tensor;
     }
     return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(w, [o * c, win.kh * win.kw]), selection(win)), [o, c * t]));
   }) as tf.Tensor2D;
 }
 
-/** On WASM, the landing taps of each `[kh, kw]` filter plane read straight from the heap into `out [planes, |T|]` there. */
-function gatherTaps(src: Float32Array, out: Float32Array, planes: number, win: Window): void {
-  const taps = win.kh * win.kw;
-  const t = win.h.count * win.w.count;
-  const at = Int32Array.from({ length: t }, (_, k) => (win.h.first + Math.floor(k / win.w.count)) * win.kw + win.w.first + (k % win.w.count));
-  // One pass over the weight, plane by plane (a pass per tap read it `t` times: memory-bound).
-  if (t === 1) for (let p = 0, from = at[0]!; p < planes; p++, from += taps) out[p] = src[from]!;
-  else for (let p = 0, to = 0, base = 0; p < planes; p++, base += taps) for (let k = 0; k < t; k++, to++) out[to] = src[base + at[k]!]!;
+/** The landing taps' positions in a `[kh, kw]` filter plane, in row-major order. */
+function landingTaps(win: Window): number[] {
+  return Array.from({ length: win.h.count * win.w.count }, (_, k) => (win.h.first + Math.floor(k / win.w.count)) * win.kw + win.w.first + (k % win.w.count));
 }
 
 /** `P [N, C·|T|]`: the input under the landing taps. */
