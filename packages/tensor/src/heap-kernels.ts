@@ -2,7 +2,8 @@
  * @internal Loops tfjs-wasm lacks, on its heap, as a tiny WebAssembly SIMD module that imports
  * tfjs-wasm's own memory. tfjs-wasm has no kernel that updates a tensor in place or fuses
  * `a·x + y`, so an optimizer step is four kernel passes per parameter, each writing a new tensor;
- * the updates here do it in one pass, without allocating:
+ * the updates here do it in one pass, without allocating. The other passes replace chains of
+ * kernels, or kernels that wait on tfjs-wasm's thread pool, the same way:
  *
  * - `momentum(p, buf, g, n, μ, b, a)`: `buf = μ·buf + b·g; p = p + a·buf` (SGD with momentum:
  *   `a = -lr`, `b = 1 - dampening`);
@@ -14,12 +15,13 @@
  * - `gatherTaps`: some taps of every filter plane (a convolution's landing taps, `conv-window.ts`);
  * - `relu`, `reluBackward`: ReLU and its gradient (`activation-kernels.ts`);
  * - `transpose(src, dst, rows, cols, ds)`: a tiled matrix transpose of the matrix's `rows & ~3` by
- *   `cols & ~3` corner, its output rows in order or reversed (tfjs-wasm's Transpose is 4–8× slower on weight-sized and activation-sized
- *   matrices).
+ *   `cols & ~3` corner, its output rows in order or reversed (tfjs-wasm's Transpose is 4–8×
+ *   slower on weight-sized and activation-sized matrices).
  *
- * Pointers are byte offsets into the heap, `n` counts float32 elements. Every product and sum is
- * rounded as tfjs's separate Multiply and Add kernels round it (WASM has no fused multiply-add),
- * so the results are bit-identical to the kernel passes they replace.
+ * Pointers are byte offsets into the heap, `n` counts float32 elements. Every product and sum of
+ * the elementwise passes is rounded as tfjs's separate Multiply and Add kernels round it (WASM has
+ * no fused multiply-add), so their results are bit-identical to the kernel passes they replace;
+ * batch norm's per-channel sums run in four lanes (float32 rounding apart from tfjs's Sum).
  *
  * The module is assembled here from its instructions (no binary is fetched): for the updates, a
  * 4-lane loop over `n & ~3` elements, then a scalar loop over the rest.
