@@ -19,6 +19,9 @@
 import { Function, type FunctionCtx } from '@flint/autograd';
 import { _batchNormGradSums, _batchNormStats, _channelAffine, isGradEnabled, type Tensor } from '@flint/tensor';
 
+/** A `[C]` vector broadcast over `[N, C, S]`. */
+const perChannel = (t: Tensor): Tensor => t.reshape([1, -1, 1]);
+
 /** Σ over every axis but 1 of `[N, C, S]` → `[C]`. */
 const channelSum = (t: Tensor): Tensor => t.sum(2).sum(0);
 
@@ -26,21 +29,23 @@ const channelSum = (t: Tensor): Tensor => t.sum(2).sum(0);
 export function batchStats(x3: Tensor): { mean: Tensor; d: Tensor; variance: Tensor } {
   const m = x3.shape[0]! * x3.shape[2]!;
   const mean = channelSum(x3).div(m);
-  const d = x3.sub(mean.reshape([1, -1, 1]));
+  const d = x3.sub(perChannel(mean));
   return { mean, d, variance: channelSum(d.square()).div(m) };
 }
 
 /** `apply(x3 [N, C, S], weight [C] | null, bias [C] | null, eps)` → `[y [N, C, S], mean [C], biased variance [C]]`; only y has a gradient. */
 export class BatchNormTraining extends Function {
   static override forward(ctx: FunctionCtx, x3: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor[] {
+    // On WASM: the statistics and y as heap passes.
     const fused = _batchNormStats(x3);
-    const { mean, variance } = fused ?? batchStats(x3);
+    const stats = fused ? null : batchStats(x3);
+    const { mean, variance } = fused ?? stats!;
     const invStd = variance.add(eps).rsqrt();
     const scale = weight ? invStd.mul(weight) : invStd;
     let y = fused ? _channelAffine(x3, null, mean, null, scale, bias) : null;
     if (!y) {
-      y = batchStats(x3).d.mul(scale.reshape([1, -1, 1]));
-      if (bias) y = y.add(bias.reshape([1, -1, 1]));
+      y = (stats?.d ?? x3.sub(perChannel(mean))).mul(perChannel(scale));
+      if (bias) y = y.add(perChannel(bias));
     }
     ctx.saveForBackward(x3, mean, invStd, ...(weight ? [weight] : []));
     ctx.hasBias = bias !== null;
@@ -56,16 +61,16 @@ export class BatchNormTraining extends Function {
     const stats = isGradEnabled() ? batchStats(x3) : null;
     const mean = stats?.mean ?? savedMean;
     const invStd = stats ? stats.variance.add(ctx.eps as number).rsqrt() : savedInvStd;
+    // On WASM outside create_graph: the two sums and dx as heap passes, never materialising d.
     const sums = stats ? null : _batchNormGradSums(gy, x3, mean);
-    const d = sums ? null : (stats?.d ?? x3.sub(mean.reshape([1, -1, 1])));
+    let d: Tensor | null = null;
+    const centered = (): Tensor => (d ??= stats?.d ?? x3.sub(perChannel(mean)));
     const sumG = sums?.sumG ?? channelSum(gy);
-    const dWeight = (sums?.sumGD ?? channelSum(gy.mul(d!))).mul(invStd);
+    const dWeight = (sums?.sumGD ?? channelSum(gy.mul(centered()))).mul(invStd);
     const a = weight ? invStd.mul(weight) : invStd;
     const b = a.mul(invStd).mul(dWeight).div(-m);
     const c = a.mul(sumG).div(-m);
-    const gx =
-      (sums && _channelAffine(x3, gy, mean, a, b, c)) ??
-      gy.mul(a.reshape([1, -1, 1])).add((d ?? x3.sub(mean.reshape([1, -1, 1]))).mul(b.reshape([1, -1, 1]))).add(c.reshape([1, -1, 1]));
+    const gx = (sums && _channelAffine(x3, gy, mean, a, b, c)) ?? gy.mul(perChannel(a)).add(centered().mul(perChannel(b))).add(perChannel(c));
     return [gx, weight ? dWeight : null, ctx.hasBias ? sumG : null, null];
   }
 }

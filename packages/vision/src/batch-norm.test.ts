@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enableGrad, grad, gradcheck, noGrad } from '@flint/autograd';
-import { manualSeed, randn, type Tensor } from '@flint/tensor';
+import { manualSeed, randn, setBackend, type Tensor } from '@flint/tensor';
 import { BatchNorm1d, BatchNorm2d, F } from './index.js';
 
 describe('BatchNorm', () => {
@@ -62,6 +62,28 @@ describe('BatchNorm', () => {
         return gx!.square().sum();
       });
     expect(gradcheck(loss, [x], { eps: 1e-2, atol: 3e-2, rtol: 3e-2 })).toBe(true);
+  });
+
+  it.each([
+    ['BatchNorm2d, S a multiple of 4', [4, 3, 4, 4]],
+    ['BatchNorm2d, a scalar tail', [3, 2, 3, 3]],
+    ['BatchNorm1d on [N, C]', [7, 5]],
+  ] as const)("%s: the WASM heap passes give the ops' values (cpu backend), forward, gradients and running stats", async (_name, shape) => {
+    const run = async (backend: 'wasm' | 'cpu') => {
+      await setBackend(backend);
+      manualSeed(11);
+      const bn = shape.length === 4 ? new BatchNorm2d(shape[1]) : new BatchNorm1d(shape[1]);
+      noGrad(() => bn.weight!.uniform_(0.5, 1.5));
+      const x = randn([...shape]).mul(2).add(0.5).requiresGrad_();
+      const y = bn(x);
+      y.mul(randn([...shape])).sum().backward();
+      const flat = (t: Tensor) => t.flatten().tolist() as number[];
+      return [flat(y), flat(x.grad!), flat(bn.weight!.grad!), flat(bn.bias!.grad!), flat(bn.runningMean!), flat(bn.runningVar!)];
+    };
+    const heap = await run('wasm');
+    const ops = await run('cpu');
+    await setBackend('wasm');
+    heap.forEach((values, k) => values.forEach((v, i) => expect(Math.abs(v - ops[k]![i]!), `result ${k} [${i}]`).toBeLessThanOrEqual(2e-5 * (1 + Math.abs(ops[k]![i]!)))));
   });
 
   it('rejects wrong input ranks and channel counts naming the layer', () => {
