@@ -14,6 +14,7 @@
  *   (`channel-kernels.ts`);
  * - `gatherTaps`: some taps of every filter plane (a convolution's landing taps, `conv-window.ts`);
  * - `relu`, `reluBackward`: ReLU and its gradient (`activation-kernels.ts`);
+ * - `sumMiddle`: a sum over a middle axis (`reduce-kernels.ts`);
  * - `transpose(src, dst, rows, cols, ds)`: a tiled matrix transpose of the matrix's `rows & ~3` by
  *   `cols & ~3` corner, its output rows in order or reversed (tfjs-wasm's Transpose is 4–8×
  *   slower on weight-sized and activation-sized matrices).
@@ -29,6 +30,7 @@
 
 import { heapMemory } from './heap.js';
 import { reluBackwardBody, reluBody } from './activation-kernels.js';
+import { sumMiddleBody } from './reduce-kernels.js';
 import { channelAffineBody, channelGradSumsBody, channelStatsBody } from './channel-kernels.js';
 import { OP, SIMD, T, addLocal, addTo, at, bounds, fLoad, forLoop, get, localDecls, section, set, str, uleb, v128, vLoad, vec, whileBelow } from './wasm-assembler.js';
 
@@ -190,6 +192,7 @@ const functions: [string, number[], () => number[]][] = [
   ['channelGradSums', [I, I, I, I, I, I, I, I], channelGradSumsBody],
   ['channelAffine', [I, I, I, I, I, I, I, I, I, I], channelAffineBody],
   ['relu', [I, I, I], reluBody],
+  ['sumMiddle', [I, I, I, I, I], sumMiddleBody],
   ['reluBackward', [I, I, I, I], reluBackwardBody],
 ];
 
@@ -221,6 +224,7 @@ export interface HeapKernels {
   channelGradSums(g: number, x: number, n: number, c: number, s: number, mean: number, sumG: number, sumGD: number): void;
   channelAffine(x: number, g: number, out: number, n: number, c: number, s: number, mean: number, a: number, b: number, k: number): void;
   relu(x: number, out: number, n: number): void;
+  sumMiddle(x: number, out: number, a: number, r: number, b: number): void;
   reluBackward(g: number, y: number, out: number, n: number): void;
 }
 
