@@ -110,7 +110,7 @@ export { momentumUpdate_ as _momentumUpdate_, axpy_ as _axpy_, scaleAdd_ as _sca
 /** @internal ReLU's gradient on the WASM heap (autograd's relu formula). */
 export { reluBackward as _reluBackward } from './ops/heap-relu.js';
 /** @internal Batch norm's training passes on the WASM heap (`@flint/vision`). */
-export { batchNormStats as _batchNormStats, batchNormGradSums as _batchNormGradSums, channelAffine as _channelAffine } from './ops/batch-norm-passes.js';
+export { batchNormTrainForward as _batchNormTrainForward, batchNormTrainBackward as _batchNormTrainBackward } from './ops/batch-norm-passes.js';
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type Pool2dAttrs } from './ops/pool.js';
 export { broadcastShapes, shapeStr } from './ops/util.js';
 export { loadSafetensors, saveSafetensors, safetensorsMetadata } from './safetensors.js';

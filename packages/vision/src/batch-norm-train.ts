@@ -8,16 +8,17 @@
  *   `dx = γs·(gy − dβ/M − d·s·dγ/M)`, i.e. `a·gy + b·d + c` with per-channel `a = γs`,
  *   `b = −γs²·dγ/M`, `c = −γs·dβ/M`.
  *
- * On WASM the per-channel sums and the two full-size passes (`y`, `dx`) run as heap kernels
- * (`_batchNormStats`, `_batchNormGradSums`, `_channelAffine`): three passes over the
- * activation forward and two backward, instead of ~10 full-size kernels and their tensors.
+ * On WASM the per-channel sums and the two full-size passes (`y`, `dx`) run as heap kernels and
+ * the `[C]` arithmetic in JS (`_batchNormTrainForward`, `_batchNormTrainBackward`): three passes
+ * over the activation forward and two backward, instead of ~10 full-size kernels, ~15 small ops
+ * and their tensors.
  * Elsewhere, and under `create_graph`, they are ops; every sum runs over the innermost axis first
  * (`[N, C, S]` → `[N, C]` → `[C]`): WASM reduces other axes by transposing the whole tensor first.
  * Recorded op by op instead, the mean, the variance and their gradients took ~40 kernels per
  * layer, most of them full-size.
  */
 import { Function, type FunctionCtx } from '@flint/autograd';
-import { _batchNormGradSums, _batchNormStats, _channelAffine, isGradEnabled, type Tensor } from '@flint/tensor';
+import { _batchNormTrainBackward, _batchNormTrainForward, isGradEnabled, type Tensor } from '@flint/tensor';
 
 /** A `[C]` vector broadcast over `[N, C, S]`. */
 const perChannel = (t: Tensor): Tensor => t.reshape([1, -1, 1]);
@@ -37,14 +38,14 @@ export function batchStats(x3: Tensor): { mean: Tensor; d: Tensor; variance: Ten
 export class BatchNormTraining extends Function {
   static override forward(ctx: FunctionCtx, x3: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor[] {
     // On WASM: the statistics and y as heap passes.
-    const fused = _batchNormStats(x3);
+    const fused = _batchNormTrainForward(x3, weight, bias, eps);
     const stats = fused ? null : batchStats(x3);
     const { mean, variance } = fused ?? stats!;
-    const invStd = variance.add(eps).rsqrt();
-    const scale = weight ? invStd.mul(weight) : invStd;
-    let y = fused ? _channelAffine(x3, null, mean, null, scale, bias) : null;
+    const invStd = fused?.invStd ?? variance.add(eps).rsqrt();
+    let y = fused?.y ?? null;
     if (!y) {
-      y = (stats?.d ?? x3.sub(perChannel(mean))).mul(perChannel(scale));
+      const scale = weight ? invStd.mul(weight) : invStd;
+      y = stats!.d.mul(perChannel(scale));
       if (bias) y = y.add(perChannel(bias));
     }
     ctx.saveForBackward(x3, mean, invStd, ...(weight ? [weight] : []));
@@ -61,16 +62,16 @@ export class BatchNormTraining extends Function {
     const stats = isGradEnabled() ? batchStats(x3) : null;
     const mean = stats?.mean ?? savedMean;
     const invStd = stats ? stats.variance.add(ctx.eps as number).rsqrt() : savedInvStd;
-    // On WASM outside create_graph: the two sums and dx as heap passes, never materialising d.
-    const sums = stats ? null : _batchNormGradSums(gy, x3, mean);
-    let d: Tensor | null = null;
-    const centered = (): Tensor => (d ??= stats?.d ?? x3.sub(perChannel(mean)));
-    const sumG = sums?.sumG ?? channelSum(gy);
-    const dWeight = (sums?.sumGD ?? channelSum(gy.mul(centered()))).mul(invStd);
+    // On WASM outside create_graph: heap passes, never materialising d.
+    const fused = stats ? null : _batchNormTrainBackward(gy, x3, mean, invStd, weight);
+    if (fused) return [fused.dx, fused.dWeight, ctx.hasBias ? fused.dBias : null, null];
+    const d = stats?.d ?? x3.sub(perChannel(mean));
+    const sumG = channelSum(gy);
+    const dWeight = channelSum(gy.mul(d)).mul(invStd);
     const a = weight ? invStd.mul(weight) : invStd;
     const b = a.mul(invStd).mul(dWeight).div(-m);
     const c = a.mul(sumG).div(-m);
-    const gx = (sums && _channelAffine(x3, gy, mean, a, b, c)) ?? gy.mul(perChannel(a)).add(centered().mul(perChannel(b))).add(perChannel(c));
+    const gx = gy.mul(perChannel(a)).add(d.mul(perChannel(b))).add(perChannel(c));
     return [gx, weight ? dWeight : null, ctx.hasBias ? sumG : null, null];
   }
 }
