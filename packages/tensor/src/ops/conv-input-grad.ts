@@ -4,9 +4,9 @@
  * the filter flipped in space and with in/out channels swapped (see autograd's formulas/conv.ts,
  * which builds the same from recorded ops for a second backward). Here the filter is made in one
  * weight-sized pass on WASM (a transpose writing the taps in reverse order), two elsewhere; the
- * recorded form takes four (a transposed view's copy, the flip, and conv2d's own layout change). A one-pixel
- * output runs as a matMul (conv-window.ts), one with few output positions as a matMul over
- * columns (conv-columns.ts), a strided one as one convolution per output phase
+ * recorded form takes four (a transposed view's copy, the flip, and conv2d's own layout change).
+ * A one-pixel output runs as a matMul (conv-window.ts), one with few output positions as a matMul
+ * over columns (conv-columns.ts), a strided one as one convolution per output phase
  * (conv-input-grad-strided.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';

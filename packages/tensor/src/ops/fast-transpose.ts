@@ -2,9 +2,9 @@
  * @internal Matrix transposes on WASM through a tiled heap kernel (`heap-kernels.ts`): tfjs-wasm's
  * Transpose walks the output in order and strides through the input, ~3–5 ns per element on a
  * weight-sized matrix; the kernel moves 4×4 blocks with SIMD shuffles in tiles that keep both
- * sides in cache, and the last `rows % 4` rows and `cols % 4` columns are copied here. The values are copied bit for
- * bit. Off WASM (or without WebAssembly SIMD) these are `tf.transpose`; an empty tensor gives an
- * empty result without a kernel.
+ * sides in cache, and the last `rows % 4` rows and `cols % 4` columns are copied here. The values
+ * are copied bit for bit. Off WASM (or without WebAssembly SIMD) these are `tf.transpose`; an
+ * empty tensor gives an empty result without a kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { activeHeapKernels } from '../heap-kernels.js';
