@@ -7,16 +7,14 @@
  * - `reluBackward(g, y, out, n)`: `out = y <= 0 ? 0 : g` for `y = relu(x)` (PyTorch's
  *   `threshold_backward`: a NaN passes the gradient), each lane masked by a comparison.
  */
-import { OP, SIMD, T, at, bounds, fLoad, forLoop, get, localDecls, v128, vLoad } from './wasm-assembler.js';
-
-const f32Zero = [OP.f32Const, 0, 0, 0, 0];
+import { OP, SIMD, T, at, bounds, f32Zero, fLoad, forLoop, get, localDecls, v128, v128Zero, vLoad } from './wasm-assembler.js';
 
 /** relu(x, out, n); locals i=3, end4=4, end=5 (i32), zero=6 (v128). */
 export function reluBody(): number[] {
   const [x, out, n, i, end4, end, zero] = [0, 1, 2, 3, 4, 5, 6];
   const lanes = [...at(out, i), ...vLoad(x, i), ...vLoad(x, i), ...get(zero), ...v128(SIMD.lt), ...v128(SIMD.andNot), ...v128(SIMD.store), 4, 0];
   const scalar = [...at(out, i), ...f32Zero, ...fLoad(x, i), ...fLoad(x, i), ...f32Zero, OP.f32Lt, OP.select, OP.f32Store, 2, 0];
-  const code = [...f32Zero, ...v128(SIMD.splat), OP.localSet, zero, ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, lanes), ...forLoop(i, end, 4, scalar), OP.end];
+  const code = [...v128Zero, OP.localSet, zero, ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, lanes), ...forLoop(i, end, 4, scalar), OP.end];
   return [...localDecls([[3, T.i32], [1, T.v128]]), ...code];
 }
 
@@ -25,6 +23,6 @@ export function reluBackwardBody(): number[] {
   const [g, y, out, n, i, end4, end, zero] = [0, 1, 2, 3, 4, 5, 6, 7];
   const lanes = [...at(out, i), ...vLoad(g, i), ...vLoad(y, i), ...get(zero), ...v128(SIMD.le), ...v128(SIMD.andNot), ...v128(SIMD.store), 4, 0];
   const scalar = [...at(out, i), ...f32Zero, ...fLoad(g, i), ...fLoad(y, i), ...f32Zero, OP.f32Le, OP.select, OP.f32Store, 2, 0];
-  const code = [...f32Zero, ...v128(SIMD.splat), OP.localSet, zero, ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, lanes), ...forLoop(i, end, 4, scalar), OP.end];
+  const code = [...v128Zero, OP.localSet, zero, ...bounds(n, i, end4, end), ...forLoop(i, end4, 16, lanes), ...forLoop(i, end, 4, scalar), OP.end];
   return [...localDecls([[3, T.i32], [1, T.v128]]), ...code];
 }

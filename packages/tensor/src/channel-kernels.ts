@@ -14,10 +14,7 @@
  * Pointers are byte offsets, counts are elements; sums run in four lanes, then the scalar tail of
  * each `S` run. Per-channel arrays are `[C]` float32.
  */
-import { OP, SIMD, T, addTo, at, fLoad, forLoop, get, localDecls, set, v128, vLoad, whileBelow } from './wasm-assembler.js';
-
-const f32Zero = [OP.f32Const, 0, 0, 0, 0];
-const vZero = [...f32Zero, ...v128(SIMD.splat)];
+import { OP, SIMD, T, addTo, at, bounds, f32Zero, fLoad, forLoop, get, localDecls, set, v128, v128Zero as vZero, vLoad, whileBelow } from './wasm-assembler.js';
 /** The sum of a v128 local's four lanes, plus an f32 local. */
 const laneSum = (v: number, tail: number) => [
   ...[0, 1, 2, 3].flatMap((lane) => [...get(v), ...v128(SIMD.extractLane), lane, ...(lane > 0 ? [OP.f32Add] : [])]),
@@ -47,11 +44,7 @@ function perChannel(w: ReturnType<typeof walkLocals>, p: { n: number; c: number;
     ...addTo(w.b, 1),
   ];
   const channel = [...parts.prologue, OP.i32Const, 0, ...set(w.b), ...whileBelow(w.b, p.n, row), ...parts.epilogue, ...addTo(w.ch, 1)];
-  return [
-    ...get(p.s), OP.i32Const, 0x7c /* -4 */, OP.i32And, OP.i32Const, 2, OP.i32Shl, ...set(w.end4),
-    ...get(p.s), OP.i32Const, 2, OP.i32Shl, ...set(w.end),
-    OP.i32Const, 0, ...set(w.ch), ...whileBelow(w.ch, p.c, channel),
-  ];
+  return [...bounds(p.s, w.i, w.end4, w.end), OP.i32Const, 0, ...set(w.ch), ...whileBelow(w.ch, p.c, channel)];
 }
 
 /** `row = base + off` for a row pointer local. */

@@ -74,6 +74,10 @@ export const addLocal = (i: number, by: number) => [...get(i), ...get(by), OP.i3
 /** `for (; i < to; i += step) body` over byte offsets in local `i`; the caller sets `i` first. */
 export const forLoop = (i: number, to: number, step: number, body: number[]) => whileBelow(i, to, [...body, ...addTo(i, step)]);
 
+/** The constant 0 as an f32, and in all four lanes of a v128. */
+export const f32Zero = [OP.f32Const, 0, 0, 0, 0];
+export const v128Zero = [...f32Zero, ...v128(SIMD.splat)];
+
 /** `end4 = (n & ~3) << 2; end = n << 2; i = 0` for locals (n, i, end4, end). */
 export const bounds = (n: number, i: number, end4: number, end: number) => [
   ...get(n), OP.i32Const, 0x7c /* -4 */, OP.i32And, OP.i32Const, 2, OP.i32Shl, ...set(end4),

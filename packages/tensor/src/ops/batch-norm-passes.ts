@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activeHeapKernels, type HeapKernels } from '../heap-kernels.js';
 import { heapAlloc, heapBuffer, heapView } from '../heap.js';
 import { Tensor } from '../tensor.js';
+import { sameShape } from './util.js';
 
 const f = Math.fround;
 
@@ -59,7 +60,7 @@ export function batchNormTrainForward(x: Tensor, weight: Tensor | null, bias: Te
  */
 export function batchNormTrainBackward(gy: Tensor, x: Tensor, mean: Tensor, invStd: Tensor, weight: Tensor | null): { dx: Tensor; dWeight: Tensor | null; dBias: Tensor } | null {
   const p = applies(x, mean, invStd, weight);
-  if (!p || gy.dtype !== 'float32' || gy.shape.some((d, i) => d !== x.shape[i])) return null;
+  if (!p || gy.dtype !== 'float32' || !sameShape(gy.shape, x.shape)) return null;
   const { k, n, c, s } = p;
   const [gd, xd, md, id, w] = [gy._data, x._data, mean._data, invStd._data, weight?._data ?? null];
   // `perC` holds Σ gy·(x − mean), then a, b, c.

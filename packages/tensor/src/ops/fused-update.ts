@@ -1,19 +1,20 @@
 /**
  * @internal Fused in-place updates for optimizers (no PyTorch counterpart in the public API; they
  * play the part of PyTorch's `_foreach_*` / fused optimizer kernels). Each is one pass over the
- * WASM heap instead of four to twelve kernel passes and their new tensors, with bit-identical results (see
- * `heap-kernels.ts`). Each returns `false`, having changed nothing, where it does not apply: off
+ * WASM heap instead of four to twelve kernel passes and their new tensors, with bit-identical
+ * results (see `heap-kernels.ts`). Each returns `false`, having changed nothing, where it does not apply: off
  * WASM, float32 tensors of one shape that are not whole contiguous storages, or storages whose
  * buffer another backend tensor shares. The caller then runs the plain ops.
  */
 import { activeHeapKernels, type HeapKernels } from '../heap-kernels.js';
 import { heapBuffer } from '../heap.js';
 import type { Tensor } from '../tensor.js';
+import { sameShape } from './util.js';
 
 /** The operands' shapes and dtypes allow a fused pass, and no two share a storage. */
 function fusible(tensors: readonly Tensor[]): boolean {
   const [first] = tensors;
-  if (!tensors.every((t) => t.dtype === 'float32' && t.numel() === first!.numel() && t.shape.length === first!.shape.length && t.shape.every((d, i) => d === first!.shape[i]))) return false;
+  if (!tensors.every((t) => t.dtype === 'float32' && sameShape(t.shape, first!.shape))) return false;
   return new Set(tensors.map((t) => t._storage)).size === tensors.length;
 }
 

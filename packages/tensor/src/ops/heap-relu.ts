@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activeHeapKernels } from '../heap-kernels.js';
 import { heapAlloc, heapBuffer } from '../heap.js';
 import { Tensor } from '../tensor.js';
+import { sameShape } from './util.js';
 
 /** `torch.relu` of a backend tensor: `x < 0 ? 0 : x` (so NaN and -0 stay, as in PyTorch; tfjs's Relu gives +0 for -0). */
 export function reluData<T extends tf.Tensor>(x: T): T {
@@ -22,7 +23,7 @@ export function reluData<T extends tf.Tensor>(x: T): T {
  * not recorded (ReLU's backward outside `create_graph`); `null` where the kernel does not apply.
  */
 export function reluBackward(g: Tensor, y: Tensor): Tensor | null {
-  if (g.dtype !== 'float32' || y.dtype !== 'float32' || g.numel() === 0 || g.shape.length !== y.shape.length || g.shape.some((d, i) => d !== y.shape[i])) return null;
+  if (g.dtype !== 'float32' || y.dtype !== 'float32' || g.numel() === 0 || !sameShape(g.shape, y.shape)) return null;
   const k = activeHeapKernels();
   const [go, yo] = k ? [heapBuffer(g._data), heapBuffer(y._data)] : [null, null];
   if (!k || !go || !yo) return null;

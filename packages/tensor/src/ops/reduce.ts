@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { record } from '../graph-hooks.js';
 import { Tensor, type ValuesIndices } from '../tensor.js';
-import { boolData, castData, composite, normDim, normDims, scalarTypeName } from './util.js';
+import { boolData, castData, composite, normDim, normDims, numelOf, scalarTypeName } from './util.js';
 import { reshape } from './shape.js';
 import { activeHeapKernels } from '../heap-kernels.js';
 import { heapAlloc, heapBuffer } from '../heap.js';
@@ -62,8 +62,7 @@ function sumMiddleOnHeap(y: tf.Tensor, axis: number): tf.Tensor | null {
   const kernels = activeHeapKernels();
   const src = kernels ? heapBuffer(y) : null;
   if (!kernels || !src) return null;
-  const size = (dims: readonly number[]) => dims.reduce((p, d) => p * d, 1);
-  const [a, r, b] = [size(y.shape.slice(0, axis)), y.shape[axis]!, size(y.shape.slice(axis + 1))];
+  const [a, r, b] = [numelOf(y.shape.slice(0, axis)), y.shape[axis]!, numelOf(y.shape.slice(axis + 1))];
   const out = heapAlloc([a, b]);
   kernels.sumMiddle(src.offset, out.offset, a, r, b);
   return out.tensor;
